@@ -1,0 +1,216 @@
+// analyzer: the pipeline behind ricochet::analyzer. MIME view -> the first format that recognises
+// the report -> per-record completion (codes from the text, command, action) -> classification ->
+// hard/soft -> the original message's headers and the bounce's date.
+#include <exception>
+
+#include "dsn/codes.h"
+#include "mime/message.h"
+#include "mta/common.h"
+#include "mta/format.h"
+#include "reason/classifier.h"
+#include "reason/taxonomy.h"
+#include "ricochet/ricochet.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet {
+
+struct analyzer::impl {
+    options opts;
+    std::unique_ptr<reason::classifier> classes;
+};
+
+std::string_view to_string(error_code code) noexcept {
+    switch (code) {
+        case error_code::ok: return "ok";
+        case error_code::empty_input: return "empty input";
+        case error_code::not_a_message: return "not an email message";
+        case error_code::too_large: return "message larger than the size limit";
+        case error_code::internal: return "internal error";
+    }
+    return "unknown error";
+}
+
+analyzer::analyzer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+analyzer::~analyzer() = default;
+const options& analyzer::settings() const noexcept { return impl_->opts; }
+
+std::unique_ptr<analyzer> analyzer::create(const options& opts, std::string* error) {
+    try {
+        mime::init();
+        auto p = std::make_unique<impl>();
+        p->opts = opts;
+        p->classes = reason::classifier::build(reason::builtin_pattern_data(), error);
+        if (!p->classes) return nullptr;
+        return std::unique_ptr<analyzer>(new analyzer(std::move(p)));
+    } catch (const std::exception& e) {
+        if (error) *error = e.what();
+        return nullptr;
+    }
+}
+
+namespace {
+
+original_message original_of(const mime::header_block& h) {
+    original_message o;
+    o.message_id = std::string(h.get("Message-ID"));
+    o.from = std::string(h.get("From"));
+    o.to = std::string(h.get("To"));
+    o.subject = std::string(h.get("Subject"));
+    o.date = std::string(h.get("Date"));
+    o.return_path = std::string(h.get("Return-Path"));
+    return o;
+}
+
+bool is_action(std::string_view a) {
+    return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
+}
+
+void complete(record& r, const reason::classifier& classes, const limits& lim) {
+    r.recipient = util::clean_address(r.recipient.empty() ? std::string_view() : std::string_view(r.recipient));
+    if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
+        r.diagnostic.resize(lim.max_diagnostic_bytes);
+        r.warnings.push_back("diagnostic cut at " + std::to_string(lim.max_diagnostic_bytes) + " bytes");
+    }
+    if (!r.status.empty() && !dsn::valid_status(r.status)) {
+        std::string s = dsn::find_enhanced_status(r.status);
+        r.status = s;
+    }
+    std::string text_status = dsn::find_enhanced_status(r.diagnostic);
+    // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code.
+    if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0" && text_status[0] == r.status[0])))
+        r.status = text_status;
+    if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(r.diagnostic);
+    if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);
+    if (r.remote_mta.empty()) r.remote_mta = mta::find_remote_host(r.diagnostic);
+    r.action = util::ascii_lower(util::trim(r.action));
+    if (!r.action.empty() && !is_action(r.action)) {
+        // "failure", "deferred" and similar non-standard spellings.
+        if (util::istarts_with(r.action, "fail")) r.action = "failed";
+        else if (util::istarts_with(r.action, "delay") || util::istarts_with(r.action, "defer")) r.action = "delayed";
+        else if (util::istarts_with(r.action, "deliver")) r.action = "delivered";
+        else r.action.clear();
+    }
+
+    reason::evidence ev;
+    ev.diagnostic = r.diagnostic;
+    ev.status = r.status;
+    ev.reply_code = r.reply_code;
+    ev.command = r.smtp_command;
+    ev.action = r.action;
+    std::string hint = r.reason, hint_rule = r.rule;
+    ev.hint = hint;
+    ev.hint_rule = hint_rule;
+    reason::verdict v = classes.decide(ev);
+    r.reason = v.reason;
+    r.rule = v.rule;
+    r.hard = v.hard;
+    r.hard_signal = v.hard_signal;
+    r.category = std::string(category_of(r.reason));
+    if (r.action.empty()) {
+        char cls = dsn::status_class(r.status, r.reply_code);
+        r.action = r.reason == "delivered" ? "delivered" : (cls == '4' && r.reason != "expired") ? "delayed" : "failed";
+    }
+}
+
+}  // namespace
+
+analysis analyzer::analyze(std::string_view bytes) const noexcept {
+    analysis out;
+    try {
+        const limits& lim = impl_->opts.limit;
+        if (bytes.empty()) {
+            out.error = error_code::empty_input;
+            out.error_message = "empty input";
+            return out;
+        }
+        if (bytes.size() > lim.max_message_bytes) {
+            bytes = bytes.substr(0, lim.max_message_bytes);
+            out.warnings.push_back("message larger than " + std::to_string(lim.max_message_bytes) + " bytes: analysed the first part only");
+        }
+        mime::message_view view = mime::parse(bytes, lim);
+        for (auto& w : view.warnings) out.warnings.push_back(w);
+        if (view.headers.fields.empty() && view.texts.empty() && view.delivery_status.empty()) {
+            out.error = error_code::not_a_message;
+            out.error_message = "no header block found";
+            return out;
+        }
+        std::string body = util::normalize_newlines(view.body());
+        mta::context ctx{view, lim, body, view.headers.get("From"), view.headers.get("Subject")};
+        std::vector<record> recs;
+        std::string_view mta_name;
+        for (const mta::format* f : mta::all_formats()) {
+            recs.clear();
+            if (f->parse(ctx, recs)) {
+                mta_name = f->name;
+                break;
+            }
+        }
+        if (mta_name.empty()) return out;  // not a bounce
+
+        mime::header_block inline_hdr;
+        const mime::header_block* orig = &view.original_headers;
+        if (!view.has_original && mta::inline_original(body, lim, inline_hdr)) orig = &inline_hdr;
+        original_message original = original_of(*orig);
+        std::string timestamp = mime::to_rfc3339(view.headers.get("Date"));
+
+        if (recs.size() > lim.max_recipients) {
+            recs.resize(lim.max_recipients);
+            out.warnings.push_back("more than " + std::to_string(lim.max_recipients) + " recipients: the rest were not reported");
+        }
+        for (auto& r : recs) {
+            complete(r, *impl_->classes, lim);
+            r.mta = std::string(mta_name);
+            if (r.timestamp.empty()) r.timestamp = timestamp;
+            if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
+            for (const auto& w : out.warnings) r.warnings.push_back(w);
+        }
+        out.records = std::move(recs);
+        out.kind = message_kind::bounce;
+        return out;
+    } catch (const std::exception& e) {
+        out.error = error_code::internal;
+        out.error_message = e.what();
+        out.records.clear();
+        return out;
+    } catch (...) {
+        out.error = error_code::internal;
+        out.error_message = "unknown exception";
+        out.records.clear();
+        return out;
+    }
+}
+
+classification analyzer::classify(std::string_view text) const noexcept {
+    classification c;
+    try {
+        record r = mta::make_record("", text);
+        r.recipient = util::first_address(text);
+        complete(r, *impl_->classes, impl_->opts.limit);
+        c.reason = r.reason;
+        c.category = r.category;
+        c.hard = r.hard;
+        c.hard_signal = r.hard_signal;
+        c.rule = r.rule;
+        c.reply_code = r.reply_code;
+        c.smtp_command = r.smtp_command;
+        c.recipient = r.recipient;
+        c.status = r.status;
+        if (c.status.empty()) {
+            const auto* info = reason::find(c.reason);
+            if (info && !info->implied_status.empty()) {
+                c.status = std::string(info->implied_status);
+                char cls = dsn::status_class("", c.reply_code);
+                if (cls == '4' || cls == '5') c.status[0] = cls;
+                c.status_inferred = true;
+            }
+        }
+    } catch (...) {
+        c.reason = "undefined";
+        c.category = "unknown";
+        c.rule = "internal-error";
+    }
+    return c;
+}
+
+}  // namespace ricochet

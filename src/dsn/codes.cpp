@@ -1,0 +1,116 @@
+#include "dsn/codes.h"
+
+#include "util/text.h"
+
+namespace ricochet::dsn {
+namespace {
+
+bool is_d(char c) { return util::is_digit(c); }
+
+}  // namespace
+
+bool valid_status(std::string_view s) noexcept {
+    // class "." subject(1-3 digits) "." detail(1-3 digits)
+    if (s.size() < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.') return false;
+    std::size_t i = 2, n = 0;
+    while (i < s.size() && is_d(s[i])) ++i, ++n;
+    if (n < 1 || n > 3 || i >= s.size() || s[i] != '.') return false;
+    ++i;
+    n = 0;
+    while (i < s.size() && is_d(s[i])) ++i, ++n;
+    return n >= 1 && n <= 3 && i == s.size();
+}
+
+std::string find_enhanced_status(std::string_view t) {
+    for (std::size_t i = 0; i + 5 <= t.size(); ++i) {
+        char c = t[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (t[i + 1] != '.') continue;
+        if (i > 0 && (is_d(t[i - 1]) || t[i - 1] == '.' || util::is_alpha(t[i - 1]))) continue;
+        std::size_t j = i + 2, n = 0;
+        while (j < t.size() && is_d(t[j])) ++j, ++n;
+        if (n < 1 || n > 3 || j >= t.size() || t[j] != '.') continue;
+        ++j;
+        std::size_t m = 0;
+        while (j < t.size() && is_d(t[j])) ++j, ++m;
+        if (m < 1 || m > 3) continue;
+        // "5.1.1.2" (an IP or a version) is not a status.
+        if (j < t.size() && (is_d(t[j]) || (t[j] == '.' && j + 1 < t.size() && is_d(t[j + 1])))) continue;
+        if (j < t.size() && util::is_alpha(t[j])) continue;
+        return std::string(t.substr(i, j - i));
+    }
+    return {};
+}
+
+std::string find_reply_code(std::string_view t) {
+    for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
+        char c = t[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (!is_d(t[i + 1]) || !is_d(t[i + 2])) continue;
+        if (t[i + 1] > '5') continue;
+        if (i > 0) {
+            char p = t[i - 1];
+            if (is_d(p) || util::is_alpha(p) || p == '.' || p == '-' || p == '_' || p == '/' || p == '=' || p == '#' || p == '+' ||
+                p == '@' || p == '%' || p == '$')
+                continue;
+            // "[-5]" style provider codes and times "10:550" are not reply codes.
+            if (p == ':' && i >= 2 && is_d(t[i - 2])) continue;
+        }
+        std::size_t j = i + 3;
+        if (j < t.size()) {
+            char n = t[j];
+            if (!(n == ' ' || n == '-' || n == '\t' || n == '\r' || n == '\n' || n == ')' || n == ',' || n == ';' || n == ':' || n == '"' || n == ']'))
+                continue;
+            // "550-5.1.1" or "550 5.1.1" or "550 text"; reject "250 bytes"/"500 KB" style sizes.
+            std::string_view rest = util::trim(t.substr(j, 8));
+            if (util::istarts_with(rest, "bytes") || util::istarts_with(rest, "kb") || util::istarts_with(rest, "mb") ||
+                util::istarts_with(rest, "ms") || util::istarts_with(rest, "seconds") || util::istarts_with(rest, "minutes"))
+                continue;
+        }
+        return std::string(t.substr(i, 3));
+    }
+    return {};
+}
+
+std::string find_command(std::string_view t) {
+    struct cue {
+        std::string_view text;
+        std::string_view command;
+    };
+    // The most explicit forms first: Postfix "in reply to X command", Exim "after X", Sendmail ">>> X".
+    static const cue cues[] = {
+        {"in reply to rcpt to", "RCPT"}, {"in reply to mail from", "MAIL"}, {"in reply to end of data", "DATA"},
+        {"in reply to data", "DATA"}, {"in reply to ehlo", "EHLO"}, {"in reply to helo", "HELO"},
+        {"in reply to starttls", "STARTTLS"}, {"in reply to auth", "AUTH"}, {"in reply to the rcpt", "RCPT"},
+        {"after rcpt to", "RCPT"}, {"after mail from", "MAIL"}, {"after end of data", "DATA"}, {"after data", "DATA"},
+        {"after ehlo", "EHLO"}, {"after helo", "HELO"}, {"after starttls", "STARTTLS"}, {"after auth", "AUTH"},
+        {"after initial connection", "CONN"}, {"after pipelined rcpt to", "RCPT"}, {"after pipelined mail from", "MAIL"},
+        {"after pipelined data", "DATA"}, {"after sending data block", "DATA"},
+        {">>> rcpt to", "RCPT"}, {">>> mail from", "MAIL"}, {">>> data", "DATA"}, {">>> ehlo", "EHLO"}, {">>> helo", "HELO"},
+        {"rcpt to:", "RCPT"}, {"rcpt to <", "RCPT"}, {"mail from:", "MAIL"}, {"smtp; rcpt", "RCPT"},
+        {"while talking to", ""},
+        {"connect to", "CONN"}, {"failure reply of rcpt", "RCPT"}, {"does not like recipient", "RCPT"},
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"},
+    };
+    std::size_t best = std::string_view::npos;
+    std::string_view cmd;
+    for (const auto& c : cues) {
+        if (c.command.empty()) continue;
+        std::size_t p = util::ifind(t, c.text);
+        if (p != std::string_view::npos && (best == std::string_view::npos || p < best)) {
+            // Prefer explicit "in reply to"/"after" forms when several appear: they come first in
+            // the table, so only a strictly earlier position of a generic cue replaces them.
+            best = p;
+            cmd = c.command;
+        }
+    }
+    return std::string(cmd);
+}
+
+char status_class(std::string_view status, std::string_view reply_code) noexcept {
+    if (!status.empty() && (status[0] == '2' || status[0] == '4' || status[0] == '5')) return status[0];
+    if (!reply_code.empty() && (reply_code[0] == '2' || reply_code[0] == '4' || reply_code[0] == '5')) return reply_code[0];
+    return 0;
+}
+
+}  // namespace ricochet::dsn

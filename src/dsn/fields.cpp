@@ -1,0 +1,147 @@
+#include "dsn/fields.h"
+
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::dsn {
+
+std::string_view typed_value(std::string_view field, std::string* type) {
+    field = util::trim(field);
+    std::size_t semi = field.find(';');
+    if (semi != std::string_view::npos && semi < 24) {
+        std::string_view t = util::trim(field.substr(0, semi));
+        bool word = !t.empty();
+        for (char c : t)
+            if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) word = false;
+        if (word) {
+            if (type) *type = util::ascii_lower(t);
+            return util::trim(field.substr(semi + 1));
+        }
+    }
+    return field;
+}
+
+namespace {
+
+// Unfolds one block into (name, value) fields.
+std::vector<std::pair<std::string_view, std::string>> fields_of(const std::vector<std::string_view>& block) {
+    std::vector<std::pair<std::string_view, std::string>> out;
+    for (std::string_view line : block) {
+        if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+            if (!out.empty()) {
+                out.back().second += ' ';
+                out.back().second += util::trim(line);
+            }
+            continue;
+        }
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0 || colon > 40) {
+            // A line that is not a field: a folded diagnostic written without indentation by some
+            // MTAs. Append it to the previous field when that is a diagnostic.
+            if (!out.empty() && util::iequals(out.back().first, "diagnostic-code")) {
+                out.back().second += ' ';
+                out.back().second += util::trim(line);
+            }
+            continue;
+        }
+        std::string_view name = util::trim(line.substr(0, colon));
+        bool ok = true;
+        for (char c : name)
+            if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) ok = false;
+        if (!ok) {
+            if (!out.empty() && util::iequals(out.back().first, "diagnostic-code")) {
+                out.back().second += ' ';
+                out.back().second += util::trim(line);
+            }
+            continue;
+        }
+        out.emplace_back(name, std::string(util::trim(line.substr(colon + 1))));
+    }
+    return out;
+}
+
+bool is_recipient_field(std::string_view n) {
+    return util::iequals(n, "final-recipient") || util::iequals(n, "original-recipient");
+}
+
+}  // namespace
+
+report parse(std::string_view text, const limits& lim) {
+    report out;
+    std::vector<std::string_view> all = util::lines(text);
+    std::vector<std::vector<std::string_view>> blocks(1);
+    for (std::string_view l : all) {
+        if (util::trim(l).empty()) {
+            if (!blocks.back().empty()) blocks.emplace_back();
+        } else {
+            blocks.back().push_back(l);
+        }
+    }
+    for (const auto& block : blocks) {
+        auto fields = fields_of(block);
+        per_recipient* cur = nullptr;
+        bool cur_has_final = false, cur_has_original = false;
+        for (auto& [name, value] : fields) {
+            if (is_recipient_field(name)) {
+                bool is_final = util::iequals(name, "final-recipient");
+                bool start_new = !cur || (is_final && cur_has_final) || (!is_final && cur_has_original);
+                if (start_new) {
+                    if (out.recipients.size() >= lim.max_recipients) {
+                        out.truncated = true;
+                        return out;
+                    }
+                    out.recipients.emplace_back();
+                    cur = &out.recipients.back();
+                    cur_has_final = cur_has_original = false;
+                }
+                std::string addr = util::clean_address(typed_value(value));
+                if (is_final) {
+                    cur->final_recipient = std::move(addr);
+                    cur_has_final = true;
+                } else {
+                    cur->original_recipient = std::move(addr);
+                    cur_has_original = true;
+                }
+                continue;
+            }
+            if (!cur) {
+                // Per-message fields (or recipient fields before any recipient line: a broken
+                // report; they are attached to the first recipient that follows, see below).
+                if (util::iequals(name, "reporting-mta")) out.message.reporting_mta = std::string(typed_value(value));
+                else if (util::iequals(name, "received-from-mta")) out.message.received_from_mta = std::string(typed_value(value));
+                else if (util::iequals(name, "arrival-date")) out.message.arrival_date = value;
+                else if (util::iequals(name, "original-envelope-id")) out.message.original_envelope_id = value;
+                else if (util::iequals(name, "action") || util::iequals(name, "status") ||
+                         util::iequals(name, "diagnostic-code") || util::iequals(name, "remote-mta")) {
+                    // Fields of a recipient whose Final-Recipient line is missing or comes later.
+                    out.recipients.emplace_back();
+                    cur = &out.recipients.back();
+                    cur_has_final = cur_has_original = false;
+                } else {
+                    continue;
+                }
+                if (!cur) continue;
+            }
+            if (util::iequals(name, "action")) cur->action = util::ascii_lower(util::trim(value));
+            else if (util::iequals(name, "status")) cur->status = std::string(util::trim(value));
+            else if (util::iequals(name, "remote-mta")) cur->remote_mta = std::string(typed_value(value));
+            else if (util::iequals(name, "diagnostic-code")) {
+                std::string type;
+                std::string_view v = typed_value(value, &type);
+                cur->diagnostic_type = type;
+                cur->diagnostic = util::squeeze(v);
+                if (cur->diagnostic.size() > lim.max_diagnostic_bytes) cur->diagnostic.resize(lim.max_diagnostic_bytes);
+            } else if (util::iequals(name, "last-attempt-date")) cur->last_attempt_date = value;
+            else if (util::iequals(name, "reporting-mta") && out.message.reporting_mta.empty())
+                out.message.reporting_mta = std::string(typed_value(value));
+            else cur->extra.emplace_back(std::string(name), value);
+        }
+    }
+    // Drop recipient entries that carry nothing at all.
+    std::erase_if(out.recipients, [](const per_recipient& r) {
+        return r.final_recipient.empty() && r.original_recipient.empty() && r.status.empty() && r.diagnostic.empty();
+    });
+    return out;
+}
+
+}  // namespace ricochet::dsn

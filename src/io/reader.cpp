@@ -1,0 +1,216 @@
+#include "io/reader.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace ricochet::io {
+namespace fs = std::filesystem;
+
+bool looks_like_mbox(std::string_view d) noexcept {
+    if (d.substr(0, 5) != "From ") return false;
+    std::size_t eol = d.find('\n');
+    if (eol == std::string_view::npos) return false;
+    std::string_view next = d.substr(eol + 1, 200);
+    std::size_t colon = next.find(':');
+    std::size_t nl = next.find('\n');
+    return colon != std::string_view::npos && colon < nl && colon > 0 && next[0] != ' ';
+}
+
+namespace {
+
+// Reads lines from a FILE*, assembling mbox messages; `first` holds bytes already read.
+class mbox_splitter {
+public:
+    mbox_splitter(std::string source, std::size_t max_bytes, const std::function<bool(message&&)>& sink)
+        : source_(std::move(source)), max_(max_bytes), sink_(sink) {}
+
+    // Feeds one line (with its terminator). Returns false when the sink asked to stop.
+    bool line(std::string_view l) {
+        bool from_line = l.substr(0, 5) == "From " && (prev_blank_ || count_ == 0 && cur_.empty());
+        if (from_line) {
+            if (!flush()) return false;
+            started_ = true;
+            prev_blank_ = false;
+            return true;
+        }
+        if (!started_) {
+            started_ = true;
+        }
+        prev_blank_ = (l == "\n" || l == "\r\n");
+        // ">From " quoting (mboxrd / mboxo): remove one ">".
+        if (l.size() > 5 && l[0] == '>') {
+            std::size_t k = l.find_first_not_of('>');
+            if (k != std::string_view::npos && l.substr(k, 5) == "From ") l.remove_prefix(1);
+        }
+        if (cur_.size() + l.size() <= max_) cur_.append(l);
+        else cut_ = true;
+        return true;
+    }
+
+    bool flush() {
+        if (cur_.empty() && !cut_) return true;
+        ++count_;
+        message m;
+        m.source = source_ + "#" + std::to_string(count_);
+        // The blank line before the next "From " belongs to the separator.
+        if (cur_.size() >= 1 && cur_.back() == '\n') {
+            std::size_t n = cur_.size();
+            if (n >= 2 && cur_[n - 2] == '\n') cur_.pop_back();
+            else if (n >= 3 && cur_[n - 2] == '\r' && cur_[n - 3] == '\n') cur_.resize(n - 2);
+        }
+        m.bytes = std::move(cur_);
+        cur_.clear();
+        cut_ = false;
+        return sink_(std::move(m));
+    }
+
+private:
+    std::string source_;
+    std::size_t max_;
+    const std::function<bool(message&&)>& sink_;
+    std::string cur_;
+    std::size_t count_ = 0;
+    bool prev_blank_ = false;
+    bool started_ = false;
+    bool cut_ = false;
+};
+
+bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes, const std::function<bool(message&&)>& sink,
+                 bool& stop) {
+    // Read the head to decide between a single message and an mbox.
+    std::string head(4096, '\0');
+    std::size_t got = std::fread(head.data(), 1, head.size(), f);
+    head.resize(got);
+    if (!looks_like_mbox(head)) {
+        std::string bytes = std::move(head);
+        char buf[65536];
+        std::size_t n;
+        bool cut = false;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+            if (bytes.size() + n > max_bytes) {
+                bytes.append(buf, std::min(n, max_bytes - std::min(max_bytes, bytes.size())));
+                cut = true;
+                // Keep reading to the end so that a pipe writer is not blocked; discard the rest.
+                while (std::fread(buf, 1, sizeof buf, f) > 0) {
+                }
+                break;
+            }
+            bytes.append(buf, n);
+        }
+        bool ok = !std::ferror(f);
+        (void)cut;
+        message m{source, std::move(bytes), ok ? "" : std::string("read error: ") + std::strerror(errno)};
+        if (!sink(std::move(m))) stop = true;
+        return ok;
+    }
+    mbox_splitter split(source, max_bytes, sink);
+    std::string pending = std::move(head);
+    char buf[65536];
+    bool eof = false;
+    while (!stop) {
+        std::size_t start = 0;
+        for (;;) {
+            std::size_t nl = pending.find('\n', start);
+            if (nl == std::string::npos) break;
+            if (!split.line(std::string_view(pending).substr(start, nl + 1 - start))) {
+                stop = true;
+                break;
+            }
+            start = nl + 1;
+        }
+        pending.erase(0, start);
+        if (stop) break;
+        if (eof) {
+            if (!pending.empty() && !split.line(pending)) stop = true;
+            break;
+        }
+        std::size_t n = std::fread(buf, 1, sizeof buf, f);
+        if (n == 0) eof = true;
+        else pending.append(buf, n);
+        // A single line longer than the message cap is fed in pieces.
+        if (pending.size() > max_bytes && pending.find('\n') == std::string::npos) {
+            if (!split.line(pending)) stop = true;
+            pending.clear();
+        }
+    }
+    if (!stop && !split.flush()) stop = true;
+    return !std::ferror(f);
+}
+
+bool read_file(const fs::path& p, std::size_t max_bytes, const std::function<bool(message&&)>& sink, bool& stop) {
+    std::FILE* f = std::fopen(p.c_str(), "rb");
+    if (!f) {
+        message m{p.string(), {}, std::string("cannot open: ") + std::strerror(errno)};
+        if (!sink(std::move(m))) stop = true;
+        return false;
+    }
+    bool ok = read_stream(f, p.string(), max_bytes, sink, stop);
+    std::fclose(f);
+    return ok;
+}
+
+}  // namespace
+
+bool read_paths(const std::vector<std::string>& paths, std::size_t max_bytes, const std::function<bool(message&&)>& sink) {
+    bool all_ok = true;
+    bool stop = false;
+    for (const auto& path : paths) {
+        if (stop) break;
+        if (path == "-") {
+            all_ok &= read_stream(stdin, "-", max_bytes, sink, stop);
+            continue;
+        }
+        std::error_code ec;
+        fs::file_status st = fs::status(path, ec);
+        if (ec || !fs::exists(st)) {
+            message m{path, {}, "no such file or directory"};
+            if (!sink(std::move(m))) stop = true;
+            all_ok = false;
+            continue;
+        }
+        if (fs::is_directory(st)) {
+            std::vector<fs::path> files;
+            for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+                 !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+                std::error_code e2;
+                if (it->is_regular_file(e2)) files.push_back(it->path());
+            }
+            if (ec) {
+                message m{path, {}, "cannot read directory: " + ec.message()};
+                if (!sink(std::move(m))) stop = true;
+                all_ok = false;
+            }
+            std::sort(files.begin(), files.end());
+            for (const auto& f : files) {
+                if (stop) break;
+                all_ok &= read_file(f, max_bytes, sink, stop);
+            }
+            continue;
+        }
+        all_ok &= read_file(path, max_bytes, sink, stop);
+    }
+    return all_ok;
+}
+
+std::vector<std::string> split_mbox(std::string_view data) {
+    std::vector<std::string> out;
+    std::function<bool(message&&)> sink = [&](message&& m) {
+        out.push_back(std::move(m.bytes));
+        return true;
+    };
+    mbox_splitter split("mbox", static_cast<std::size_t>(-1), sink);
+    std::size_t start = 0;
+    while (start < data.size()) {
+        std::size_t nl = data.find('\n', start);
+        std::size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
+        split.line(data.substr(start, end - start));
+        start = end;
+    }
+    split.flush();
+    return out;
+}
+
+}  // namespace ricochet::io

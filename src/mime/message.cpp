@@ -1,0 +1,402 @@
+// mime/message: GMime-backed parsing of one message into a message_view (see message.h).
+#include "mime/message.h"
+
+#include <gmime/gmime.h>
+#include <iconv.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+#include "util/text.h"
+
+namespace ricochet::mime {
+namespace {
+
+GMimeParserOptions* parser_options() {
+    static GMimeParserOptions* opts = [] {
+        GMimeParserOptions* o = g_mime_parser_options_new();
+        // Undeclared 8-bit header text: try UTF-8 first, then the legacy charsets bounces use most.
+        static const char* fallback[] = {"utf-8", "gb18030", "iso-8859-1", nullptr};
+        g_mime_parser_options_set_fallback_charsets(o, fallback);
+        g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+        g_mime_parser_options_set_address_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+        g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+        return o;
+    }();
+    return opts;
+}
+
+struct gobject_unref {
+    void operator()(void* p) const noexcept {
+        if (p) g_object_unref(p);
+    }
+};
+template <class T>
+using gptr = std::unique_ptr<T, gobject_unref>;
+
+struct gfree {
+    void operator()(char* p) const noexcept { g_free(p); }
+};
+using gstring = std::unique_ptr<char, gfree>;
+
+std::string lower_type(GMimeContentType* ct) {
+    if (!ct) return "text/plain";
+    const char* t = g_mime_content_type_get_media_type(ct);
+    const char* s = g_mime_content_type_get_media_subtype(ct);
+    std::string out = util::ascii_lower(t ? t : "text");
+    out += '/';
+    out += util::ascii_lower(s ? s : "plain");
+    return out;
+}
+
+// Decoded (transfer-encoding undone) bytes of a leaf part, at most `cap` bytes kept.
+std::string part_bytes(GMimePart* part, std::size_t cap, bool& cut) {
+    GMimeDataWrapper* w = g_mime_part_get_content(part);
+    if (!w) return {};
+    gptr<GMimeStream> mem(g_mime_stream_mem_new());
+    g_mime_data_wrapper_write_to_stream(w, mem.get());
+    GByteArray* arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+    if (!arr) return {};
+    std::size_t n = arr->len;
+    if (n > cap) {
+        n = cap;
+        cut = true;
+    }
+    return std::string(reinterpret_cast<const char*>(arr->data), n);
+}
+
+void read_header_list(GMimeHeaderList* list, header_block& out, const limits& lim, std::vector<std::string>& warnings) {
+    if (!list) return;
+    int n = g_mime_header_list_get_count(list);
+    if (static_cast<std::size_t>(n) > lim.max_headers) {
+        warnings.push_back("header count over limit: only the first " + std::to_string(lim.max_headers) + " read");
+        n = static_cast<int>(lim.max_headers);
+    }
+    out.fields.reserve(out.fields.size() + static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        GMimeHeader* h = g_mime_header_list_get_header_at(list, i);
+        if (!h) continue;
+        const char* name = g_mime_header_get_name(h);
+        const char* raw = g_mime_header_get_raw_value(h);
+        if (!name) continue;
+        std::string value = raw ? decode_header_value(raw) : std::string();
+        if (value.size() > lim.max_header_bytes) {
+            value.resize(lim.max_header_bytes);
+            warnings.push_back(std::string("header ") + name + " cut at " + std::to_string(lim.max_header_bytes) + " bytes");
+        }
+        out.fields.push_back({name, std::move(value)});
+    }
+}
+
+std::string strip_html(std::string_view html) {
+    std::string out;
+    out.reserve(html.size());
+    bool in_tag = false;
+    for (std::size_t i = 0; i < html.size(); ++i) {
+        char c = html[i];
+        if (in_tag) {
+            if (c == '>') in_tag = false;
+            continue;
+        }
+        if (c == '<') {
+            // Block-level tags end a line.
+            std::string_view rest = html.substr(i + 1, 4);
+            if (util::istarts_with(rest, "br") || util::istarts_with(rest, "p") || util::istarts_with(rest, "/p") ||
+                util::istarts_with(rest, "div") || util::istarts_with(rest, "/div") || util::istarts_with(rest, "tr") ||
+                util::istarts_with(rest, "li"))
+                out += '\n';
+            in_tag = true;
+            continue;
+        }
+        if (c == '&') {
+            static const std::pair<std::string_view, std::string_view> ents[] = {
+                {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&nbsp;", " "}, {"&quot;", "\""}, {"&#39;", "'"}};
+            bool hit = false;
+            for (auto& [e, r] : ents) {
+                if (util::istarts_with(html.substr(i), e)) {
+                    out += r;
+                    i += e.size() - 1;
+                    hit = true;
+                    break;
+                }
+            }
+            if (hit) continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+struct walker {
+    const limits& lim;
+    message_view& view;
+    std::vector<std::string> html;
+    bool depth_warned = false;
+
+    void text_of(GMimePart* part, GMimeContentType* ct, std::string& into) {
+        bool cut = false;
+        std::string bytes = part_bytes(part, lim.max_text_bytes, cut);
+        if (cut) view.warnings.push_back("text part cut at " + std::to_string(lim.max_text_bytes) + " bytes");
+        const char* cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : nullptr;
+        into += to_utf8(bytes, cs ? cs : "");
+    }
+
+    void take_original(GMimeMessage* msg) {
+        if (view.has_original || !msg) return;
+        view.has_original = true;
+        read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)), view.original_headers, lim, view.warnings);
+        // The first text of the original (some formats quote the error there, e.g. Google Groups).
+        GMimeObject* body = g_mime_message_get_mime_part(msg);
+        if (body && GMIME_IS_PART(body)) {
+            GMimeContentType* ct = g_mime_object_get_content_type(body);
+            if (lower_type(ct).starts_with("text/")) {
+                std::string t;
+                text_of(GMIME_PART(body), ct, t);
+                if (t.size() > 8192) t.resize(8192);
+                view.original_body_start = std::move(t);
+            }
+        }
+    }
+
+    void take_original_bytes(std::string_view bytes) {
+        if (view.has_original) return;
+        view.has_original = true;
+        view.original_headers = parse_headers(bytes, lim);
+    }
+
+    void walk(GMimeObject* obj, int depth, bool inside) {
+        if (!obj) return;
+        ++view.part_count;
+        if (depth > lim.max_mime_depth) {
+            if (!depth_warned) view.warnings.push_back("MIME nesting deeper than " + std::to_string(lim.max_mime_depth) + ": not descended");
+            depth_warned = true;
+            return;
+        }
+        GMimeContentType* ct = g_mime_object_get_content_type(obj);
+        std::string type = lower_type(ct);
+        if (GMIME_IS_MESSAGE_PART(obj)) {
+            GMimeMessage* msg = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+            if (!inside) take_original(msg);
+            return;  // the original's body is not the bounce
+        }
+        if (GMIME_IS_MULTIPART(obj)) {
+            GMimeMultipart* mp = GMIME_MULTIPART(obj);
+            int n = g_mime_multipart_get_count(mp);
+            for (int i = 0; i < n; ++i) walk(g_mime_multipart_get_part(mp, i), depth + 1, inside);
+            return;
+        }
+        if (!GMIME_IS_PART(obj)) return;
+        GMimePart* part = GMIME_PART(obj);
+        if (type == "message/delivery-status" || type == "message/global-delivery-status") {
+            text_of(part, ct, view.delivery_status);
+            view.delivery_status += '\n';
+        } else if (type == "message/feedback-report") {
+            text_of(part, ct, view.feedback_report);
+        } else if (type == "text/rfc822-headers" || type == "message/rfc822-headers" || type == "message/rfc822" ||
+                   type == "message/global" || type == "message/global-headers") {
+            bool cut = false;
+            take_original_bytes(part_bytes(part, lim.max_text_bytes, cut));
+        } else if (type == "text/plain" || type == "text/html" || type == "text/enriched") {
+            if (inside) return;
+            // A text part that is an attachment with a file name is not the bounce text, but some
+            // MTAs attach the error text that way (e.g. "details.txt"); keep it.
+            std::string t;
+            text_of(part, ct, t);
+            if (type == "text/html") {
+                html.push_back(strip_html(t));
+            } else {
+                view.texts.push_back({type, std::move(t), inside});
+            }
+        }
+    }
+};
+
+std::string iconv_name(std::string_view cs) {
+    std::string c = util::ascii_lower(util::trim(cs));
+    if (c.size() >= 2 && c.front() == '"' && c.back() == '"') c = c.substr(1, c.size() - 2);
+    // Supersets decode what senders mislabel (GBK in "gb2312", CP932 in "shift_jis").
+    if (c == "gb2312" || c == "gbk" || c == "x-gbk" || c == "cp936" || c == "euc-cn" || c == "gb_2312-80" || c == "chinese") return "GB18030";
+    if (c == "shift_jis" || c == "shift-jis" || c == "sjis" || c == "x-sjis" || c == "ms_kanji" || c == "windows-31j") return "CP932";
+    if (c == "iso-2022-jp") return "ISO-2022-JP-2";
+    if (c == "euc-kr" || c == "ks_c_5601-1987" || c == "ks_c_5601" || c == "korean") return "CP949";
+    if (c == "big5" || c == "x-big5" || c == "big5-hkscs") return "BIG5-HKSCS";
+    if (c == "us-ascii" || c == "ascii" || c == "ansi_x3.4-1968") return "UTF-8";  // ASCII is UTF-8; stray 8-bit is guessed below
+    if (c == "iso-8859-1" || c == "latin1" || c == "latin-1") return "WINDOWS-1252";
+    return c;
+}
+
+// Converts with iconv, replacing undecodable bytes by U+FFFD. Returns false when iconv does not know
+// the charset.
+bool convert(std::string_view in, const std::string& from, std::string& out, std::size_t* bad = nullptr) {
+    iconv_t cd = iconv_open("UTF-8", from.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+    out.clear();
+    out.reserve(in.size() * 2 + 16);
+    char buf[4096];
+    char* src = const_cast<char*>(in.data());
+    std::size_t left = in.size();
+    std::size_t errors = 0;
+    while (left > 0) {
+        char* dst = buf;
+        std::size_t room = sizeof buf;
+        std::size_t r = iconv(cd, &src, &left, &dst, &room);
+        out.append(buf, static_cast<std::size_t>(dst - buf));
+        if (r == static_cast<std::size_t>(-1)) {
+            if (errno == E2BIG) continue;
+            // EILSEQ or EINVAL (truncated sequence): skip one byte.
+            out += "\xEF\xBF\xBD";
+            ++src;
+            --left;
+            ++errors;
+            iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        }
+    }
+    char* dst = buf;
+    std::size_t room = sizeof buf;
+    iconv(cd, nullptr, nullptr, &dst, &room);
+    out.append(buf, static_cast<std::size_t>(dst - buf));
+    iconv_close(cd);
+    if (bad) *bad = errors;
+    return true;
+}
+
+}  // namespace
+
+std::string_view header_block::get(std::string_view name) const noexcept {
+    for (const auto& f : fields)
+        if (util::iequals(f.name, name)) return f.value;
+    return {};
+}
+
+bool header_block::has(std::string_view name) const noexcept {
+    for (const auto& f : fields)
+        if (util::iequals(f.name, name)) return true;
+    return false;
+}
+
+const std::string& message_view::body() const {
+    if (!body_built) {
+        body_built = true;
+        for (const auto& t : texts) {
+            if (!body_cache.empty()) body_cache += '\n';
+            body_cache += t.text;
+        }
+    }
+    return body_cache;
+}
+
+void init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        g_mime_init();
+        parser_options();
+    });
+}
+
+std::string decode_header_value(std::string_view value) {
+    // Unfold first: continuation lines become single spaces.
+    std::string unfolded;
+    unfolded.reserve(value.size());
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        char c = value[i];
+        if (c == '\r' || c == '\n') {
+            while (i + 1 < value.size() && (value[i + 1] == '\r' || value[i + 1] == '\n')) ++i;
+            if (i + 1 < value.size() && (value[i + 1] == ' ' || value[i + 1] == '\t')) {
+                unfolded += ' ';
+                while (i + 1 < value.size() && (value[i + 1] == ' ' || value[i + 1] == '\t')) ++i;
+            } else {
+                unfolded += ' ';
+            }
+            continue;
+        }
+        if (c == '\0') continue;
+        unfolded += c;
+    }
+    std::string trimmed(util::trim(unfolded));
+    if (trimmed.find("=?") == std::string::npos && util::is_ascii(trimmed)) return trimmed;
+    gstring dec(g_mime_utils_header_decode_text(parser_options(), trimmed.c_str()));
+    return dec ? std::string(dec.get()) : trimmed;
+}
+
+std::string to_utf8(std::string_view bytes, std::string_view charset) {
+    std::string name = iconv_name(charset);
+    std::string out;
+    if (!name.empty() && name != "UTF-8" && name != "utf-8" && name != "utf8") {
+        if (convert(bytes, name, out)) return out;
+    }
+    if (util::valid_utf8(bytes)) return std::string(bytes);
+    // Guess: ISO-2022-JP announces itself with escapes; otherwise try the common legacy sets.
+    if (bytes.find("\x1b$B") != std::string_view::npos || bytes.find("\x1b$@") != std::string_view::npos) {
+        if (convert(bytes, "ISO-2022-JP-2", out)) return out;
+    }
+    std::size_t bad = 0;
+    if (convert(bytes, "GB18030", out, &bad) && bad == 0) return out;
+    if (convert(bytes, "CP932", out, &bad) && bad == 0) return out;
+    convert(bytes, "WINDOWS-1252", out);
+    return out;
+}
+
+std::string to_rfc3339(std::string_view date) {
+    if (date.empty()) return {};
+    std::string d(date);
+    GDateTime* dt = g_mime_utils_header_decode_date(d.c_str());
+    if (!dt) return {};
+    gstring s(g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z"));
+    g_date_time_unref(dt);
+    return s ? std::string(s.get()) : std::string();
+}
+
+header_block parse_headers(std::string_view text, const limits& lim) {
+    init();
+    header_block out;
+    // Skip leading blank lines; an inline copy often starts after one.
+    std::size_t start = 0;
+    while (start < text.size() && (text[start] == '\n' || text[start] == '\r' || text[start] == ' ')) ++start;
+    text = text.substr(start);
+    // Only the header block is needed: stop at the first blank line.
+    std::size_t end = text.find("\n\n");
+    std::size_t end2 = text.find("\r\n\r\n");
+    std::size_t cut = std::min(end, end2);
+    if (cut != std::string_view::npos) text = text.substr(0, cut + 1);
+    if (text.size() > 256 * 1024) text = text.substr(0, 256 * 1024);
+    std::string buf(text);
+    buf += "\n\n";
+    gptr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(buf.data(), buf.size()));
+    gptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    gptr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options()));
+    if (!msg) return out;
+    std::vector<std::string> ignored;
+    read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg.get())), out, lim, ignored);
+    return out;
+}
+
+message_view parse(std::string_view bytes, const limits& lim) {
+    init();
+    message_view view;
+    gptr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+    gptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    gptr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options()));
+    if (!msg) {
+        view.warnings.push_back("MIME parser could not read the message");
+        return view;
+    }
+    read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg.get())), view.headers, lim, view.warnings);
+    GMimeObject* top = g_mime_message_get_mime_part(msg.get());
+    if (top) {
+        GMimeContentType* ct = g_mime_object_get_content_type(top);
+        view.content_type = lower_type(ct);
+        const char* rt = ct ? g_mime_content_type_get_parameter(ct, "report-type") : nullptr;
+        if (rt) view.report_type = util::ascii_lower(rt);
+    }
+    walker w{lim, view, {}};
+    w.walk(top, 0, false);
+    if (view.texts.empty())
+        for (auto& h : w.html) view.texts.push_back({"text/html", std::move(h), false});
+    return view;
+}
+
+}  // namespace ricochet::mime

@@ -1,0 +1,62 @@
+// mta/arf: Abuse Reporting Format feedback reports (RFC 5965): multipart/report with
+// report-type=feedback-report and a message/feedback-report part. A complaint, not a bounce: each
+// complained-about recipient (Original-Rcpt-To, else Removal-Recipient, else the To of the attached
+// original) gets reason `feedback` and the report's Feedback-Type.
+#include "dsn/fields.h"
+#include "mta/common.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::mta {
+namespace {
+
+bool parse(const context& ctx, std::vector<record>& out) {
+    std::string_view report = ctx.msg.feedback_report;
+    if (report.empty()) {
+        if (ctx.msg.report_type != "feedback-report") return false;
+        // Some senders put the fields in a text part.
+        for (const auto& t : ctx.msg.texts)
+            if (util::icontains(t.text, "Feedback-Type:")) report = t.text;
+        if (report.empty()) return false;
+    }
+    std::string type = util::ascii_lower(line_value(report, "Feedback-Type"));
+    std::vector<std::string> rcpts;
+    for (std::string_view l : util::lines(report)) {
+        std::string_view t = util::trim(l);
+        if (util::istarts_with(t, "Original-Rcpt-To:") || util::istarts_with(t, "Removal-Recipient:")) {
+            std::string a = util::clean_address(t.substr(t.find(':') + 1));
+            if (!a.empty()) rcpts.push_back(a);
+        }
+    }
+    if (rcpts.empty()) {
+        for (auto& a : util::find_addresses(ctx.msg.original_headers.get("To"), ctx.lim.max_recipients)) rcpts.push_back(a);
+    }
+    std::string date = mime::to_rfc3339(line_value(report, "Arrival-Date"));
+    if (date.empty()) date = mime::to_rfc3339(line_value(report, "Received-Date"));
+    std::string reporting = std::string(line_value(report, "Reporting-MTA"));
+    std::string source_ip = std::string(line_value(report, "Source-IP"));
+    auto add = [&](std::string_view rcpt) {
+        record r;
+        r.recipient = std::string(rcpt);
+        r.action = "";
+        r.reason = "feedback";
+        r.rule = "arf-feedback-report";
+        r.feedback_type = type.empty() ? "other" : type;
+        r.reporting_mta = std::string(dsn::typed_value(reporting));
+        r.timestamp = date;
+        r.diagnostic = source_ip.empty() ? std::string() : "Source-IP: " + source_ip;
+        out.push_back(std::move(r));
+    };
+    if (rcpts.empty()) {
+        add("");
+        out.back().warnings.push_back("feedback report names no recipient");
+    }
+    for (const auto& a : rcpts) add(a);
+    return true;
+}
+
+}  // namespace
+
+extern const format format_arf{"arf", 10, parse};
+
+}  // namespace ricochet::mta

@@ -1,0 +1,156 @@
+#include "mta/common.h"
+
+#include "dsn/fields.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::mta {
+
+std::size_t find_marker_line(std::string_view text, std::initializer_list<std::string_view> markers, std::size_t from) {
+    return find_marker_line(text, std::span<const std::string_view>(markers.begin(), markers.size()), from);
+}
+
+std::size_t find_marker_line(std::string_view text, std::span<const std::string_view> markers, std::size_t from) {
+    std::size_t pos = from;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        std::string_view t = util::trim(line);
+        for (std::string_view m : markers)
+            if (util::istarts_with(t, m)) return pos;
+        if (eol == std::string_view::npos) break;
+        pos = eol + 1;
+    }
+    return std::string_view::npos;
+}
+
+namespace {
+// Lines that introduce the copy of the original message in plain-text bounces (qmail, Sendmail,
+// Exim, Postfix, Exchange, Domino, Courier, Japanese and Chinese servers ...).
+constexpr std::string_view original_markers[] = {
+    "--- Below this line is a copy of the message",
+    "--- Below this line is the original message",
+    "------ This is a copy of the message",
+    "------ This is a copy of your message",
+    "----- Original message -----",
+    "----- Original Message -----",
+    "-----Original Message-----",
+    "------ Original message ------",
+    "----- Message header follows -----",
+    "----- The header of the original message is following",
+    "----- Unsent message follows -----",
+    "----- Unsent message headers follow -----",
+    "----- Undelivered message follows -----",
+    "------- Returned Message --------",
+    "------ Returned message ------",
+    "--- Original message follows",
+    "--- The header of the original message is following",
+    "Original message headers:",
+    "Original message header:",
+    "The original message was received",
+    "Content-Type: message/rfc822",
+    "Content-Type: text/rfc822-headers",
+    "----- Original message header -----",
+    "Included is a copy of the",
+    "--- Attachment is a copy of the message",
+    "Below this line is a copy of the message",
+    "------- original message -------",
+    "Returned mail follows",
+    "The original message follows",
+};
+}  // namespace
+
+std::string_view before_original(std::string_view body) {
+    std::size_t p = find_marker_line(body, original_markers);
+    return p == std::string_view::npos ? body : body.substr(0, p);
+}
+
+bool inline_original(std::string_view body, const limits& lim, mime::header_block& out) {
+    std::size_t p = find_marker_line(body, original_markers);
+    if (p == std::string_view::npos) return false;
+    std::size_t eol = body.find('\n', p);
+    if (eol == std::string_view::npos) return false;
+    std::string_view rest = body.substr(eol + 1);
+    // Skip blank lines and indentation some servers add before the copied headers.
+    std::string unindented;
+    unindented.reserve(std::min<std::size_t>(rest.size(), 64 * 1024));
+    for (std::string_view l : util::lines(rest.substr(0, 64 * 1024))) {
+        if (unindented.empty() && util::trim(l).empty()) continue;
+        std::string_view t = l;
+        if (t.size() > 2 && t[0] == ' ' && t[1] != ' ' && t.find(':') != std::string_view::npos) t.remove_prefix(1);
+        unindented.append(t);
+        unindented += '\n';
+    }
+    out = mime::parse_headers(unindented, lim);
+    return !out.fields.empty();
+}
+
+std::string paragraph_for(std::string_view text, std::string_view address) {
+    if (address.empty()) return {};
+    std::size_t p = util::ifind(text, address);
+    if (p == std::string_view::npos) return {};
+    std::size_t bol = text.rfind('\n', p);
+    bol = bol == std::string_view::npos ? 0 : bol + 1;
+    std::size_t end = text.find("\n\n", p);
+    std::string_view para = text.substr(bol, end == std::string_view::npos ? std::string_view::npos : end - bol);
+    if (para.size() > 2048) para = para.substr(0, 2048);
+    return util::squeeze(para);
+}
+
+std::string_view line_value(std::string_view text, std::string_view name) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        std::string_view t = util::trim(line);
+        if (util::istarts_with(t, name) && t.size() > name.size() && t[name.size()] == ':')
+            return util::trim(t.substr(name.size() + 1));
+        if (eol == std::string_view::npos) break;
+        pos = eol + 1;
+    }
+    return {};
+}
+
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> needles) {
+    for (std::string_view n : needles)
+        if (util::icontains(text, n)) return true;
+    return false;
+}
+
+std::string clean_diagnostic(std::string_view text) {
+    std::string_view t = util::trim(text);
+    std::string type;
+    std::string_view v = dsn::typed_value(t, &type);
+    if (type == "smtp" || type == "x-postfix" || type == "x-unix" || type == "x-notes" || type == "x-local") t = v;
+    return util::squeeze(t);
+}
+
+record make_record(std::string_view recipient, std::string_view diagnostic) {
+    record r;
+    r.recipient = util::clean_address(recipient);
+    r.diagnostic = clean_diagnostic(diagnostic);
+    return r;
+}
+
+std::string find_remote_host(std::string_view text) {
+    static constexpr std::string_view cues[] = {"host ", "while talking to ", "remote host "};
+    for (std::string_view cue : cues) {
+        std::size_t p = 0;
+        while ((p = util::ifind(text, cue, p)) != std::string_view::npos) {
+            std::size_t s = p + cue.size();
+            std::size_t e = s;
+            while (e < text.size() && !util::is_space(text[e]) && text[e] != ':' && text[e] != ',') ++e;
+            std::string_view host = text.substr(s, e - s);
+            p = e;
+            if (host.find('.') == std::string_view::npos) continue;
+            std::size_t br = host.find('[');
+            if (br != std::string_view::npos && br > 0) host = host.substr(0, br);
+            while (!host.empty() && (host.back() == '.' || host.back() == ']')) host.remove_suffix(1);
+            if (!host.empty() && host.front() == '[') host.remove_prefix(1);
+            if (host.find('.') != std::string_view::npos) return util::ascii_lower(host);
+        }
+    }
+    return {};
+}
+
+}  // namespace ricochet::mta

@@ -1,0 +1,77 @@
+// mta/generic: the last resort for plain-text bounces no specific format claimed. A message is a
+// bounce when its sender is a mailer daemon / postmaster or its subject is one of the usual
+// delivery-failure subjects, and its text (before the copy of the original) names at least one
+// address with an error near it. Each such address becomes a record whose diagnostic is the
+// paragraph that names it. Records from this format carry a warning: the structure was guessed.
+#include "mta/common.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::mta {
+namespace {
+
+bool bounce_sender(std::string_view from) {
+    return contains_any(from, {"mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "maildaemon", "mailerdaemon",
+                               "mail administrator", "delivery subsystem", "mdaemon", "mail system", "returned mail"});
+}
+
+bool bounce_subject(std::string_view s) {
+    return contains_any(s, {"undeliver", "undelivered", "delivery status notification", "failure notice", "returned mail",
+                            "mail delivery failed", "delivery failure", "delivery failed", "could not be delivered",
+                            "not delivered", "delivery problem", "mail system error", "nondeliverable", "non-deliverable",
+                            "non remis", "unzustellbar", "returned to sender", "message delivery", "delivery notification",
+                            "rejected", "bounce", "warning: could not send", "mail failure", "failed delivery",
+                            "未送達", "不能送達", "送信できません", "退信", "投递失败", "系统退信", "邮件投递", "発信失敗",
+                            "delayed mail", "delivery delay", "error sending", "undeliverable"});
+}
+
+// An address that is the bounce's own sender side, not a failed recipient.
+bool infrastructure(std::string_view a) {
+    return util::istarts_with(a, "mailer-daemon@") || util::istarts_with(a, "postmaster@") ||
+           util::istarts_with(a, "mailerdaemon@") || util::istarts_with(a, "double-bounce@") ||
+           util::istarts_with(a, "abuse@") || util::istarts_with(a, "noreply@") || util::istarts_with(a, "no-reply@");
+}
+
+bool parse(const context& ctx, std::vector<record>& out) {
+    if (!bounce_sender(ctx.from) && !bounce_subject(ctx.subject)) return false;
+    std::string_view text = before_original(ctx.body);
+    if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
+    std::string sender = util::first_address(ctx.msg.original_headers.get("From"));
+    std::string bounce_to = util::first_address(ctx.msg.headers.get("To"));
+    for (const std::string& a : util::find_addresses(text, ctx.lim.max_recipients)) {
+        if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to)) continue;
+        std::string para = paragraph_for(text, a);
+        // A paragraph that is only the address: the explanation is the next paragraph (Sendmail,
+        // Domino, many Japanese servers).
+        if (util::squeeze(para).size() <= a.size() + 4) {
+            std::size_t p = util::ifind(text, a);
+            std::size_t next = text.find("\n\n", p);
+            if (next != std::string_view::npos) {
+                std::string_view rest = text.substr(next + 2);
+                std::size_t end = rest.find("\n\n");
+                para += ' ';
+                para += util::squeeze(rest.substr(0, end));
+            }
+        }
+        record r = make_record(a, para);
+        r.warnings.push_back("plain-text bounce of an unrecognised format: recipients and text found by heuristics");
+        out.push_back(std::move(r));
+    }
+    if (out.empty()) {
+        // A delivery failure with no address: report it as a recipient-less record so the failure is
+        // not lost, marked as best effort.
+        if (!bounce_subject(ctx.subject)) return false;
+        std::string t = util::squeeze(text.substr(0, std::min<std::size_t>(text.size(), 1024)));
+        if (t.empty()) return false;
+        record r = make_record("", t);
+        r.warnings.push_back("bounce names no recipient address");
+        out.push_back(std::move(r));
+    }
+    return true;
+}
+
+}  // namespace
+
+extern const format format_generic{"generic", 990, parse};
+
+}  // namespace ricochet::mta

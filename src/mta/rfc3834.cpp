@@ -1,0 +1,54 @@
+// mta/rfc3834: automatic responses (RFC 3834): "Auto-Submitted: auto-replied", Exchange's
+// "Automatic reply:", X-Autoreply, vacation programs. Not a bounce: one record for the person who
+// answered (the From address) with reason `vacation`, unless the text says the mailbox is gone or
+// no longer read ("no longer in use"), which the classifier then judges from the text.
+//
+// Delivery reports are never auto-replies here: a message with a delivery-status part, or a
+// subject of a delivery failure, is left to the other formats.
+#include "mta/common.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::mta {
+namespace {
+
+bool looks_auto_reply(const context& ctx) {
+    const auto& h = ctx.msg.headers;
+    std::string_view as = h.get("Auto-Submitted");
+    if (util::istarts_with(util::trim(as), "auto-replied")) return true;
+    if (h.has("X-Autoreply") || h.has("X-Autorespond") || h.has("X-Vacation")) return true;
+    if (util::iequals(util::trim(h.get("Precedence")), "auto_reply")) return true;
+    std::string_view s = util::trim(ctx.subject);
+    return util::istarts_with(s, "Automatic reply:") || util::istarts_with(s, "Auto reply:") ||
+           util::istarts_with(s, "Auto-reply:") || util::istarts_with(s, "Autoreply:") || util::istarts_with(s, "Auto:") ||
+           util::istarts_with(s, "Out of Office") || util::istarts_with(s, "AutoResponse") ||
+           util::istarts_with(s, "Abwesenheitsnotiz") || util::istarts_with(s, "Réponse automatique") ||
+           util::istarts_with(s, "自動応答") || util::istarts_with(s, "自动回复") || util::istarts_with(s, "自動回覆");
+}
+
+bool parse(const context& ctx, std::vector<record>& out) {
+    if (!ctx.msg.delivery_status.empty() || !ctx.msg.feedback_report.empty()) return false;
+    if (!looks_auto_reply(ctx)) return false;
+    if (contains_any(ctx.subject, {"undeliver", "delivery status", "failure notice", "returned mail", "delivery fail", "mail delivery"}))
+        return false;
+    record r;
+    r.recipient = util::first_address(ctx.from);
+    std::string text = util::squeeze(ctx.body.substr(0, std::min<std::size_t>(ctx.body.size(), 2048)));
+    // A responder that says the mailbox is gone is a soft "suspend"-like answer, not a vacation.
+    bool gone = contains_any(text, {"no longer in use", "no longer active", "no longer monitored", "no longer valid",
+                                    "is no longer with", "has been disabled", "has been closed", "is not monitored"});
+    if (!gone) {
+        r.reason = "vacation";
+        r.rule = "rfc3834-auto-reply";
+    }
+    r.diagnostic = text.substr(0, std::min<std::size_t>(text.size(), 512));
+    r.action = "";
+    out.push_back(std::move(r));
+    return true;
+}
+
+}  // namespace
+
+extern const format format_rfc3834{"rfc3834", 20, parse};
+
+}  // namespace ricochet::mta

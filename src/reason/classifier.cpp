@@ -1,0 +1,167 @@
+#include "reason/classifier.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+
+#include "reason/taxonomy.h"
+#include "util/text.h"
+
+namespace ricochet::reason {
+
+extern const std::string_view pattern_data;  // generated from patterns.tsv
+std::string_view builtin_pattern_data() noexcept { return pattern_data; }
+
+bool load_patterns(std::string_view tsv, std::vector<pattern_row>& rows, std::string* error) {
+    int n = 0;
+    for (std::string_view line : util::lines(tsv)) {
+        ++n;
+        if (util::trim(line).empty() || line.front() == '#') continue;
+        std::vector<std::string_view> cols;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i <= line.size(); ++i) {
+            if (i == line.size() || line[i] == '\t') {
+                cols.push_back(line.substr(start, i - start));
+                start = i + 1;
+            }
+        }
+        if (cols.size() != 4) {
+            if (error) *error = "patterns line " + std::to_string(n) + ": expected 4 tab-separated columns, got " + std::to_string(cols.size());
+            return false;
+        }
+        if (!find(cols[1])) {
+            if (error) *error = "patterns line " + std::to_string(n) + ": unknown reason '" + std::string(cols[1]) + "'";
+            return false;
+        }
+        rows.push_back({std::string(cols[0]), std::string(cols[1]), std::string(cols[2]), std::string(cols[3]), n});
+    }
+    return true;
+}
+
+classifier::~classifier() = default;
+
+std::unique_ptr<classifier> classifier::build(std::string_view tsv, std::string* error) {
+    std::unique_ptr<classifier> c(new classifier());
+    if (!load_patterns(tsv, c->rows_, error)) return nullptr;
+    RE2::Options opts;
+    opts.set_case_sensitive(false);
+    opts.set_log_errors(false);
+    opts.set_max_mem(256 << 20);
+    c->set_ = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+    for (const auto& r : c->rows_) {
+        std::string err;
+        if (c->set_->Add(r.pattern, &err) < 0) {
+            if (error) *error = "pattern " + r.id + " (line " + std::to_string(r.line) + "): " + err;
+            return nullptr;
+        }
+    }
+    if (!c->set_->Compile()) {
+        if (error) *error = "pattern set does not compile (out of memory)";
+        return nullptr;
+    }
+    return c;
+}
+
+int classifier::match(std::string_view text) const {
+    if (text.empty()) return -1;
+    std::vector<int> hits;
+    if (!set_->Match(text, &hits) || hits.empty()) return -1;
+    return *std::min_element(hits.begin(), hits.end());
+}
+
+status_meaning reason_of_status(std::string_view s) noexcept {
+    struct entry {
+        std::string_view code;  // "x.1.1" matches any class
+        std::string_view reason;
+        bool decisive;
+    };
+    // RFC 3463 subjects and details, plus the codes RFC 7372 / RFC 7505 / RFC 8689 added.
+    static constexpr entry table[] = {
+        {"x.1.1", "userunknown", true},    {"x.1.2", "hostunknown", true},   {"x.1.3", "userunknown", false},
+        {"x.1.4", "userunknown", false},   {"x.1.5", "userunknown", false},  {"x.1.6", "hasmoved", true},
+        {"x.1.7", "rejected", true},       {"x.1.8", "rejected", true},      {"x.1.9", "userunknown", false},
+        {"x.1.10", "notaccept", true},     {"x.1.0", "userunknown", false},
+        {"x.2.0", "filtered", false},      {"x.2.1", "suspend", false},      {"x.2.2", "mailboxfull", true},
+        {"x.2.3", "exceedlimit", true},    {"x.2.4", "systemerror", false},
+        {"x.3.0", "systemerror", false},   {"x.3.1", "systemfull", true},    {"x.3.2", "systemerror", false},
+        {"x.3.3", "systemerror", false},   {"x.3.4", "mesgtoobig", true},    {"x.3.5", "systemerror", false},
+        {"x.4.0", "networkerror", false},  {"x.4.1", "networkerror", false}, {"x.4.2", "networkerror", false},
+        {"x.4.3", "networkerror", false},  {"x.4.4", "hostunknown", false},  {"x.4.5", "systemerror", false},
+        {"x.4.6", "networkerror", true},   {"x.4.7", "expired", true},
+        {"x.5.0", "syntaxerror", false},   {"x.5.1", "syntaxerror", false},  {"x.5.2", "syntaxerror", false},
+        {"x.5.3", "toomanyconn", true},    {"x.5.4", "syntaxerror", false},  {"x.5.5", "syntaxerror", false},
+        {"x.6.0", "contenterror", false},  {"x.6.1", "contenterror", false}, {"x.6.2", "contenterror", false},
+        {"x.6.3", "contenterror", false},  {"x.6.4", "contenterror", false}, {"x.6.5", "contenterror", false},
+        {"x.7.0", "securityerror", false}, {"x.7.1", "securityerror", false},
+        {"x.7.2", "securityerror", false}, {"x.7.3", "securityerror", false}, {"x.7.4", "securityerror", false},
+        {"x.7.5", "securityerror", false}, {"x.7.6", "securityerror", false}, {"x.7.7", "securityerror", false},
+        {"x.7.8", "securityerror", false}, {"x.7.9", "securityerror", false}, {"x.7.10", "failedstarttls", true},
+        {"x.7.11", "failedstarttls", true}, {"x.7.12", "securityerror", false}, {"x.7.13", "suspend", true},
+        {"x.7.14", "securityerror", false}, {"x.7.15", "securityerror", false}, {"x.7.16", "securityerror", false},
+        {"x.7.17", "suspend", false},      {"x.7.18", "suspend", false},     {"x.7.19", "securityerror", false},
+        {"x.7.20", "authfailure", true},   {"x.7.21", "authfailure", true},  {"x.7.22", "authfailure", true},
+        {"x.7.23", "authfailure", true},   {"x.7.24", "authfailure", true},  {"x.7.25", "requireptr", true},
+        {"x.7.26", "authfailure", true},   {"x.7.27", "rejected", true},     {"x.7.28", "speeding", true},
+        {"x.7.29", "authfailure", true},   {"x.7.30", "securityerror", false},
+    };
+    if (s.size() < 5) return {};
+    std::string_view rest = s.substr(1);
+    for (const auto& e : table)
+        if (e.code.substr(1) == rest) return {e.reason, e.decisive};
+    return {};
+}
+
+verdict classifier::decide(const evidence& ev) const {
+    verdict v;
+    std::string text = util::squeeze(ev.diagnostic);
+    int hit = match(text);
+    status_meaning sm = reason_of_status(ev.status);
+    char cls = !ev.status.empty() ? ev.status[0] : (!ev.reply_code.empty() ? ev.reply_code[0] : 0);
+
+    if (ev.action == "delivered" || ev.action == "relayed" || ev.action == "expanded" || cls == '2') {
+        v.reason = "delivered";
+        v.rule = cls == '2' ? "status-2xx" : "action-" + std::string(ev.action);
+    } else if (!ev.hint.empty()) {
+        v.reason = std::string(ev.hint);
+        v.rule = ev.hint_rule.empty() ? "format-hint" : std::string(ev.hint_rule);
+    } else if (sm.decisive && !(hit >= 0 && sm.reason == "userunknown" && rows_[static_cast<std::size_t>(hit)].reason == "mailboxfull")) {
+        v.reason = std::string(sm.reason);
+        v.rule = "status-x" + std::string(ev.status.substr(1));
+    } else if (hit >= 0) {
+        v.reason = rows_[static_cast<std::size_t>(hit)].reason;
+        v.rule = rows_[static_cast<std::size_t>(hit)].id;
+    } else if (!sm.reason.empty()) {
+        v.reason = std::string(sm.reason);
+        v.rule = "status-x" + std::string(ev.status.substr(1));
+    } else if (ev.action == "delayed") {
+        v.reason = "expired";
+        v.rule = "action-delayed";
+    } else if (!text.empty()) {
+        v.reason = "onhold";
+        v.rule = "no-pattern";
+    } else {
+        v.reason = "undefined";
+        v.rule = "no-evidence";
+    }
+
+    // Hard or soft: a 4xx is never hard; a 5xx is hard for the reasons that are permanent by
+    // nature (the address or domain does not exist); the rest are soft whatever the class.
+    const reason_info* info = find(v.reason);
+    if (!info || !info->is_failure) {
+        v.hard = false;
+        v.hard_signal = "reason";
+    } else if (cls == '4') {
+        v.hard = false;
+        v.hard_signal = ev.status.empty() ? "reply_code" : "status";
+    } else if (info->usually_hard) {
+        v.hard = cls == '5' || cls == 0;
+        v.hard_signal = cls == 0 ? "reason" : (ev.status.empty() ? "reply_code" : "status");
+    } else {
+        v.hard = false;
+        v.hard_signal = "reason";
+    }
+    return v;
+}
+
+}  // namespace ricochet::reason
