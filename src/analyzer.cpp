@@ -66,7 +66,7 @@ bool is_action(std::string_view a) {
     return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
 }
 
-void complete(record& r, const reason::classifier& classes, const limits& lim) {
+void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text) {
     r.recipient = util::clean_address(r.recipient.empty() ? std::string_view() : std::string_view(r.recipient));
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
@@ -82,6 +82,13 @@ void complete(record& r, const reason::classifier& classes, const limits& lim) {
         r.status = text_status;
     if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(r.diagnostic);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);
+    if (r.smtp_command.empty() && !error_text.empty()) {
+        // The command is often said around the diagnostic rather than in it: Postfix's "(in reply
+        // to RCPT TO command)", Sendmail's ">>> DATA" transcript line. The recipient's own
+        // paragraph first, then the whole report text.
+        r.smtp_command = dsn::find_command(mta::paragraph_for(error_text, r.recipient));
+        if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(error_text);
+    }
     if (r.remote_mta.empty()) r.remote_mta = mta::find_remote_host(r.diagnostic);
     r.action = util::ascii_lower(util::trim(r.action));
     if (!r.action.empty() && !is_action(r.action)) {
@@ -158,8 +165,10 @@ analysis analyzer::analyze(std::string_view bytes) const noexcept {
             recs.resize(lim.max_recipients);
             out.warnings.push_back("more than " + std::to_string(lim.max_recipients) + " recipients: the rest were not reported");
         }
+        std::string_view error_text = mta::before_original(body);
+        if (error_text.size() > 65536) error_text = error_text.substr(0, 65536);
         for (auto& r : recs) {
-            complete(r, *impl_->classes, lim);
+            complete(r, *impl_->classes, lim, error_text);
             r.mta = std::string(mta_name);
             if (r.timestamp.empty()) r.timestamp = timestamp;
             if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
@@ -186,7 +195,7 @@ classification analyzer::classify(std::string_view text) const noexcept {
     try {
         record r = mta::make_record("", text);
         r.recipient = util::first_address(text);
-        complete(r, *impl_->classes, impl_->opts.limit);
+        complete(r, *impl_->classes, impl_->opts.limit, {});
         c.reason = r.reason;
         c.category = r.category;
         c.hard = r.hard;

@@ -29,7 +29,7 @@ public:
 
     // Feeds one line (with its terminator). Returns false when the sink asked to stop.
     bool line(std::string_view l) {
-        bool from_line = l.substr(0, 5) == "From " && (prev_blank_ || count_ == 0 && cur_.empty());
+        bool from_line = l.substr(0, 5) == "From " && (prev_blank_ || (count_ == 0 && cur_.empty()));
         if (from_line) {
             if (!flush()) return false;
             started_ = true;
@@ -50,6 +50,18 @@ public:
         return true;
     }
 
+    // The first message is held back until a second one appears: a file holding a single message
+    // behind a "From " line is reported under its plain path.
+    bool finish() {
+        if (!flush()) return false;
+        if (held_) {
+            held_ = false;
+            if (count_ == 1) held_msg_.source = source_;
+            return sink_(std::move(held_msg_));
+        }
+        return true;
+    }
+
     bool flush() {
         if (cur_.empty() && !cut_) return true;
         ++count_;
@@ -64,6 +76,15 @@ public:
         m.bytes = std::move(cur_);
         cur_.clear();
         cut_ = false;
+        if (count_ == 1) {
+            held_ = true;
+            held_msg_ = std::move(m);
+            return true;
+        }
+        if (held_) {
+            held_ = false;
+            if (!sink_(std::move(held_msg_))) return false;
+        }
         return sink_(std::move(m));
     }
 
@@ -76,6 +97,8 @@ private:
     bool prev_blank_ = false;
     bool started_ = false;
     bool cut_ = false;
+    bool held_ = false;
+    message held_msg_;
 };
 
 bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes, const std::function<bool(message&&)>& sink,
@@ -136,7 +159,7 @@ bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes,
             pending.clear();
         }
     }
-    if (!stop && !split.flush()) stop = true;
+    if (!stop && !split.finish()) stop = true;
     return !std::ferror(f);
 }
 
@@ -209,7 +232,7 @@ std::vector<std::string> split_mbox(std::string_view data) {
         split.line(data.substr(start, end - start));
         start = end;
     }
-    split.flush();
+    split.finish();
     return out;
 }
 

@@ -396,6 +396,20 @@ message_view parse(std::string_view bytes, const limits& lim) {
     w.walk(top, 0, false);
     if (view.texts.empty())
         for (auto& h : w.html) view.texts.push_back({"text/html", std::move(h), false});
+    if (view.texts.empty() && view.delivery_status.empty() && view.feedback_report.empty()) {
+        // A multipart whose boundaries never occur (a broken report) or a body GMime could not
+        // place: fall back to the raw body after the header block, as plain text.
+        std::size_t hdr_end = bytes.find("\n\n");
+        std::size_t hdr_end2 = bytes.find("\r\n\r\n");
+        std::size_t cut = std::min(hdr_end, hdr_end2);
+        if (cut != std::string_view::npos) {
+            std::string_view raw = bytes.substr(cut, std::min(bytes.size() - cut, lim.max_text_bytes));
+            const char* cs = nullptr;
+            if (top) cs = g_mime_object_get_content_type_parameter(top, "charset");
+            view.texts.push_back({"text/plain", to_utf8(raw, cs ? cs : ""), false});
+            view.warnings.push_back("MIME structure unreadable: the raw body was read as text");
+        }
+    }
     return view;
 }
 

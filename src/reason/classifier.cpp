@@ -81,7 +81,7 @@ status_meaning reason_of_status(std::string_view s) noexcept {
         {"x.1.1", "userunknown", true},    {"x.1.2", "hostunknown", true},   {"x.1.3", "userunknown", false},
         {"x.1.4", "userunknown", false},   {"x.1.5", "userunknown", false},  {"x.1.6", "hasmoved", true},
         {"x.1.7", "rejected", true},       {"x.1.8", "rejected", true},      {"x.1.9", "userunknown", false},
-        {"x.1.10", "notaccept", true},     {"x.1.0", "userunknown", false},
+        {"x.1.10", "notaccept", false},     {"x.1.0", "userunknown", false},
         {"x.2.0", "filtered", false},      {"x.2.1", "suspend", false},      {"x.2.2", "mailboxfull", true},
         {"x.2.3", "exceedlimit", true},    {"x.2.4", "systemerror", false},
         {"x.3.0", "systemerror", false},   {"x.3.1", "systemfull", true},    {"x.3.2", "systemerror", false},
@@ -116,33 +116,44 @@ verdict classifier::decide(const evidence& ev) const {
     verdict v;
     std::string text = util::squeeze(ev.diagnostic);
     int hit = match(text);
+    std::string_view text_reason = hit >= 0 ? std::string_view(rows_[static_cast<std::size_t>(hit)].reason) : std::string_view();
+    std::string_view text_rule = hit >= 0 ? std::string_view(rows_[static_cast<std::size_t>(hit)].id) : std::string_view();
     status_meaning sm = reason_of_status(ev.status);
+    std::string status_rule = ev.status.size() > 1 ? "status-x" + std::string(ev.status.substr(1)) : std::string();
     char cls = !ev.status.empty() ? ev.status[0] : (!ev.reply_code.empty() ? ev.reply_code[0] : 0);
+    auto pick = [&](std::string_view reason, std::string_view rule) {
+        v.reason = std::string(reason);
+        v.rule = std::string(rule);
+    };
 
     if (ev.action == "delivered" || ev.action == "relayed" || ev.action == "expanded" || cls == '2') {
-        v.reason = "delivered";
-        v.rule = cls == '2' ? "status-2xx" : "action-" + std::string(ev.action);
+        pick("delivered", cls == '2' ? "status-2xx" : "action-" + std::string(ev.action));
     } else if (!ev.hint.empty()) {
-        v.reason = std::string(ev.hint);
-        v.rule = ev.hint_rule.empty() ? "format-hint" : std::string(ev.hint_rule);
-    } else if (sm.decisive && !(hit >= 0 && sm.reason == "userunknown" && rows_[static_cast<std::size_t>(hit)].reason == "mailboxfull")) {
-        v.reason = std::string(sm.reason);
-        v.rule = "status-x" + std::string(ev.status.substr(1));
-    } else if (hit >= 0) {
-        v.reason = rows_[static_cast<std::size_t>(hit)].reason;
-        v.rule = rows_[static_cast<std::size_t>(hit)].id;
+        pick(ev.hint, ev.hint_rule.empty() ? "format-hint" : ev.hint_rule);
+    } else if (sm.decisive && sm.reason == "userunknown") {
+        // x.1.1 names a bad mailbox, but servers also use it for refusals that are not about the
+        // mailbox ("Relaying denied", "mailbox full", "sender rejected"): the text wins for those.
+        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked", "mailboxfull", "hasmoved",
+                                                              "rejected", "notaccept", "suspend", "authfailure"};
+        bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
+        if (other) pick(text_reason, text_rule);
+        else pick("userunknown", status_rule);
+    } else if (text_reason == "userunknown" && ev.command == "DATA") {
+        // "User unknown" said after DATA: the address passed recipient verification at RCPT, so
+        // the refusal comes from a filter in front of the mailbox, not from a missing mailbox.
+        pick("filtered", "userunknown-at-data");
+    } else if (sm.decisive) {
+        pick(sm.reason, status_rule);
+    } else if (!text_reason.empty()) {
+        pick(text_reason, text_rule);
     } else if (!sm.reason.empty()) {
-        v.reason = std::string(sm.reason);
-        v.rule = "status-x" + std::string(ev.status.substr(1));
+        pick(sm.reason, status_rule);
     } else if (ev.action == "delayed") {
-        v.reason = "expired";
-        v.rule = "action-delayed";
+        pick("expired", "action-delayed");
     } else if (!text.empty()) {
-        v.reason = "onhold";
-        v.rule = "no-pattern";
+        pick("onhold", "no-pattern");
     } else {
-        v.reason = "undefined";
-        v.rule = "no-evidence";
+        pick("undefined", "no-evidence");
     }
 
     // Hard or soft: a 4xx is never hard; a 5xx is hard for the reasons that are permanent by
