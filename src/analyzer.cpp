@@ -105,6 +105,7 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     ev.reply_code = r.reply_code;
     ev.command = r.smtp_command;
     ev.action = r.action;
+    ev.diagnostic_type = r.diagnostic_type;
     std::string hint = r.reason, hint_rule = r.rule;
     ev.hint = hint;
     ev.hint_rule = hint_rule;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "dsn/codes.h"
 #include "reason/taxonomy.h"
 #include "util/text.h"
 
@@ -88,7 +89,7 @@ status_meaning reason_of_status(std::string_view s) noexcept {
         {"x.3.3", "systemerror", false},   {"x.3.4", "mesgtoobig", true},    {"x.3.5", "systemerror", false},
         {"x.4.0", "networkerror", false},  {"x.4.1", "networkerror", false}, {"x.4.2", "networkerror", false},
         {"x.4.3", "networkerror", false},  {"x.4.4", "hostunknown", false},  {"x.4.5", "systemerror", false},
-        {"x.4.6", "networkerror", true},   {"x.4.7", "expired", true},
+        {"x.4.6", "networkerror", true},   {"x.4.7", "expired", false},
         {"x.5.0", "syntaxerror", false},   {"x.5.1", "syntaxerror", false},  {"x.5.2", "syntaxerror", false},
         {"x.5.3", "toomanyconn", true},    {"x.5.4", "syntaxerror", false},  {"x.5.5", "syntaxerror", false},
         {"x.6.0", "contenterror", false},  {"x.6.1", "contenterror", false}, {"x.6.2", "contenterror", false},
@@ -102,7 +103,7 @@ status_meaning reason_of_status(std::string_view s) noexcept {
         {"x.7.17", "suspend", false},      {"x.7.18", "suspend", false},     {"x.7.19", "securityerror", false},
         {"x.7.20", "authfailure", true},   {"x.7.21", "authfailure", true},  {"x.7.22", "authfailure", true},
         {"x.7.23", "authfailure", true},   {"x.7.24", "authfailure", true},  {"x.7.25", "requireptr", true},
-        {"x.7.26", "authfailure", true},   {"x.7.27", "rejected", true},     {"x.7.28", "speeding", true},
+        {"x.7.26", "authfailure", true},   {"x.7.27", "rejected", false},     {"x.7.28", "speeding", true},
         {"x.7.29", "authfailure", true},   {"x.7.30", "securityerror", false},
     };
     if (s.size() < 5) return {};
@@ -112,9 +113,35 @@ status_meaning reason_of_status(std::string_view s) noexcept {
     return {};
 }
 
+// Multi-line SMTP replies repeat the code on every line ("550-5.7.1 Messages with multiple
+// 550-5.7.1 addresses in From:"); folded together, the repeats split phrases. Keep the first, drop
+// the rest, and squeeze white space.
+std::string normalize_diagnostic(std::string_view diagnostic) {
+    std::string text = util::squeeze(diagnostic);
+    std::string code = dsn::find_reply_code(text);
+    if (code.empty()) return text;
+    std::size_t first = text.find(code);
+    std::string out = text.substr(0, first + code.size());
+    std::size_t i = first + code.size();
+    while (i < text.size()) {
+        bool repeat = text.compare(i, 1, " ") == 0 && text.compare(i + 1, code.size(), code) == 0 &&
+                      i + 1 + code.size() < text.size() && (text[i + 1 + code.size()] == '-' || text[i + 1 + code.size()] == ' ');
+        if (repeat) {
+            std::size_t j = i + 1 + code.size() + 1;
+            // and the enhanced status that follows the repeated code
+            std::string st = dsn::find_enhanced_status(std::string_view(text).substr(j, 10));
+            if (!st.empty() && text.compare(j, st.size(), st) == 0) j += st.size();
+            i = j;
+            continue;
+        }
+        out += text[i++];
+    }
+    return util::squeeze(out);
+}
+
 verdict classifier::decide(const evidence& ev) const {
     verdict v;
-    std::string text = util::squeeze(ev.diagnostic);
+    std::string text = normalize_diagnostic(ev.diagnostic);
     int hit = match(text);
     std::string_view text_reason = hit >= 0 ? std::string_view(rows_[static_cast<std::size_t>(hit)].reason) : std::string_view();
     std::string_view text_rule = hit >= 0 ? std::string_view(rows_[static_cast<std::size_t>(hit)].id) : std::string_view();
@@ -133,15 +160,17 @@ verdict classifier::decide(const evidence& ev) const {
     } else if (sm.decisive && sm.reason == "userunknown") {
         // x.1.1 names a bad mailbox, but servers also use it for refusals that are not about the
         // mailbox ("Relaying denied", "mailbox full", "sender rejected"): the text wins for those.
-        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked", "mailboxfull", "hasmoved",
-                                                              "rejected", "notaccept", "suspend", "authfailure"};
+        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected",
+                                                              "notaccept", "suspend", "authfailure", "mailererror"};
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
-    } else if (text_reason == "userunknown" && ev.command == "DATA") {
-        // "User unknown" said after DATA: the address passed recipient verification at RCPT, so
-        // the refusal comes from a filter in front of the mailbox, not from a missing mailbox.
-        pick("filtered", "userunknown-at-data");
+    } else if (text_reason == "userunknown" && ev.command != "RCPT" && !ev.status.empty() && sm.reason != "hasmoved" &&
+               ev.command != "MAIL" && ev.command != "CONN" && ev.command != "HELO" && ev.command != "EHLO") {
+        // "User unknown" that is not the answer to RCPT and whose status does not name a bad
+        // mailbox (x.1.1): the address passed recipient verification at RCPT, and the refusal came
+        // later, from a filter in front of the mailbox (the message, not the address, was refused).
+        pick("filtered", ev.command == "DATA" ? "userunknown-at-data" : "userunknown-not-at-rcpt");
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
     } else if (!text_reason.empty()) {
@@ -155,6 +184,23 @@ verdict classifier::decide(const evidence& ev) const {
     } else {
         pick("undefined", "no-evidence");
     }
+
+    // A temporary (4xx) failure that the reporting server finally gave up on, or still retries,
+    // with nothing more specific than a connection problem, is a queue expiry.
+    if (cls == '4' && (ev.action == "failed" || ev.action == "delayed") && !sm.decisive &&
+        (v.reason == "networkerror" || v.reason == "onhold")) {
+        pick("expired", "temporary-failure-" + std::string(ev.action));
+    }
+    // The SMTP phase tells who was refused when the text is vague: before MAIL FROM the client
+    // host itself, at MAIL FROM the sender address.
+    bool vague = v.reason == "filtered" || v.reason == "onhold" || v.reason == "securityerror" || v.reason == "systemerror";
+    if (vague && v.rule.rfind("status-", 0) != 0 && (ev.command == "CONN" || ev.command == "HELO" || ev.command == "EHLO"))
+        pick("blocked", "refused-before-mail-from");
+    else if ((vague || v.reason == "userunknown") && !sm.decisive && ev.command == "MAIL")
+        pick("rejected", "refused-at-mail-from");
+    // A diagnostic of type X-Unix comes from a local delivery program (procmail, a pipe).
+    if (util::iequals(ev.diagnostic_type, "x-unix") && (vague || v.reason == "syntaxerror" || v.reason == "undefined"))
+        pick("mailererror", "diagnostic-type-x-unix");
 
     // Hard or soft: a 4xx is never hard; a 5xx is hard for the reasons that are permanent by
     // nature (the address or domain does not exist); the rest are soft whatever the class.

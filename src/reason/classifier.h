@@ -34,6 +34,7 @@ struct evidence {
     std::string_view reply_code;
     std::string_view command;
     std::string_view action;
+    std::string_view diagnostic_type;  // RFC 3464 type: smtp, x-unix, ...
     std::string_view hint;       // a reason a format module already knows (provider code), or empty
     std::string_view hint_rule;  // the rule id for the hint
 };
@@ -70,5 +71,8 @@ struct status_meaning {
     bool decisive = false;
 };
 status_meaning reason_of_status(std::string_view status) noexcept;
+
+/// The diagnostic as the patterns see it: white space squeezed, repeated multi-line reply codes removed.
+std::string normalize_diagnostic(std::string_view diagnostic);
 
 }  // namespace ricochet::reason
