@@ -115,7 +115,8 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     r.hard = v.hard;
     r.hard_signal = v.hard_signal;
     r.category = std::string(category_of(r.reason));
-    if (r.action.empty()) {
+    const auto* info = reason::find(r.reason);
+    if (r.action.empty() && info && info->is_failure) {
         char cls = dsn::status_class(r.status, r.reply_code);
         r.action = r.reason == "delivered" ? "delivered" : (cls == '4' && r.reason != "expired") ? "delayed" : "failed";
     }

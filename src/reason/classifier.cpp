@@ -165,7 +165,7 @@ verdict classifier::decide(const evidence& ev) const {
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
-    } else if (text_reason == "userunknown" && ev.command != "RCPT" && !ev.status.empty() && sm.reason != "hasmoved" &&
+    } else if (text_reason == "userunknown" && ev.command != "RCPT" && !ev.status.empty() && ev.status.substr(1, 3) != ".1." &&
                ev.command != "MAIL" && ev.command != "CONN" && ev.command != "HELO" && ev.command != "EHLO") {
         // "User unknown" that is not the answer to RCPT and whose status does not name a bad
         // mailbox (x.1.1): the address passed recipient verification at RCPT, and the refusal came

@@ -1,0 +1,311 @@
+// Unit tests of the core modules on ricochet's own fixtures (tests/fixtures/messages, written by
+// tests/fixtures/make_fixtures.py): DSN fields, codes, addresses, charsets, the pattern data, the
+// analyzer end to end, and the mbox splitter.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "dsn/codes.h"
+#include "dsn/fields.h"
+#include "io/reader.h"
+#include "mime/message.h"
+#include "reason/classifier.h"
+#include "ricochet/ricochet.h"
+#include "util/address.h"
+
+namespace {
+
+using namespace ricochet;
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(RICOCHET_FIXTURES) + "/messages/" + name, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+const analyzer& shared_analyzer() {
+    static std::unique_ptr<analyzer> a = [] {
+        std::string err;
+        auto p = analyzer::create({}, &err);
+        EXPECT_TRUE(p) << err;
+        return p;
+    }();
+    return *a;
+}
+
+TEST(dsn_fields, parses_per_message_and_folded_recipient_fields) {
+    const char* text =
+        "Reporting-MTA: dns; mx.example.com\n"
+        "Arrival-Date: Fri, 1 Mar 2024 10:00:00 +0000\n"
+        "\n"
+        "Final-Recipient: rfc822; User@Example.NET\n"
+        "Action: failed\n"
+        "Status: 5.1.1\n"
+        "Remote-MTA: dns; mx.example.net\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <User@example.net>:\n"
+        "    Recipient address rejected: User unknown\n"
+        "\n"
+        "Original-Recipient: rfc822; two@example.org\n"
+        "Final-Recipient: rfc822; two@example.org\n"
+        "Action: delayed\n"
+        "Status: 4.4.1\n";
+    dsn::report r = dsn::parse(text, limits{});
+    ASSERT_EQ(r.recipients.size(), 2u);
+    EXPECT_EQ(r.message.reporting_mta, "mx.example.com");
+    EXPECT_EQ(r.recipients[0].final_recipient, "User@example.net");
+    EXPECT_EQ(r.recipients[0].diagnostic_type, "smtp");
+    EXPECT_EQ(r.recipients[0].diagnostic, "550 5.1.1 <User@example.net>: Recipient address rejected: User unknown");
+    EXPECT_EQ(r.recipients[0].remote_mta, "mx.example.net");
+    EXPECT_EQ(r.recipients[1].action, "delayed");
+    EXPECT_EQ(r.recipients[1].original_recipient, "two@example.org");
+}
+
+TEST(dsn_fields, splits_recipients_run_together_in_one_block) {
+    const char* text =
+        "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n"
+        "Final-Recipient: rfc822; b@example.com\nAction: failed\nStatus: 5.2.2\n";
+    dsn::report r = dsn::parse(text, limits{});
+    ASSERT_EQ(r.recipients.size(), 2u);
+    EXPECT_EQ(r.recipients[1].status, "5.2.2");
+}
+
+TEST(dsn_fields, stops_at_the_recipient_limit) {
+    std::string text;
+    for (int i = 0; i < 50; ++i) text += "Final-Recipient: rfc822; u" + std::to_string(i) + "@example.com\nStatus: 5.1.1\n\n";
+    limits lim;
+    lim.max_recipients = 10;
+    dsn::report r = dsn::parse(text, lim);
+    EXPECT_EQ(r.recipients.size(), 10u);
+    EXPECT_TRUE(r.truncated);
+}
+
+TEST(codes, enhanced_status_skips_ip_addresses_and_versions) {
+    EXPECT_EQ(dsn::find_enhanced_status("host 192.0.2.1 said: 550 5.7.1 blocked"), "5.7.1");
+    EXPECT_EQ(dsn::find_enhanced_status("Postfix 3.5.1.2 said 4.2.2 over quota"), "4.2.2");
+    EXPECT_EQ(dsn::find_enhanced_status("no code here 550"), "");
+    EXPECT_EQ(dsn::find_enhanced_status("550 5.1.10 RESOLVER.ADR"), "5.1.10");
+}
+
+TEST(codes, reply_code_where_a_reply_stands) {
+    EXPECT_EQ(dsn::find_reply_code("host mx.example.com[192.0.2.1] said: 552 5.2.2 full"), "552");
+    EXPECT_EQ(dsn::find_reply_code("SMTP error, RCPT TO: 550 Relay Deny"), "550");
+    EXPECT_EQ(dsn::find_reply_code("message size 250 bytes"), "");
+    EXPECT_EQ(dsn::find_reply_code("550-5.7.1 first line"), "550");
+}
+
+TEST(codes, command_from_each_mta_phrase) {
+    EXPECT_EQ(dsn::find_command("(in reply to RCPT TO command)"), "RCPT");
+    EXPECT_EQ(dsn::find_command("SMTP error from remote mail server after end of data:"), "DATA");
+    EXPECT_EQ(dsn::find_command(">>> MAIL From:<a@example.com>"), "MAIL");
+    EXPECT_EQ(dsn::find_command("connect to mx.example.com[192.0.2.1]:25: Connection refused"), "CONN");
+    EXPECT_EQ(dsn::find_command("550 User unknown"), "");
+}
+
+TEST(address, cleans_report_forms) {
+    EXPECT_EQ(util::clean_address("rfc822; <Bob@EXAMPLE.Net>"), "Bob@example.net");
+    EXPECT_EQ(util::clean_address("\"Bob\" <bob@example.net>"), "bob@example.net");
+    EXPECT_EQ(util::clean_address("mailto:bob@example.net."), "bob@example.net");
+    EXPECT_EQ(util::clean_address("bob"), "");
+    auto all = util::find_addresses("to <a@example.com>, b@example.org; and again a@example.com");
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[1], "b@example.org");
+}
+
+TEST(charsets, gb2312_base64_body_becomes_utf8) {
+    mime::message_view v = mime::parse(fixture("coremail-gb2312.eml"), limits{});
+    ASSERT_FALSE(v.texts.empty());
+    EXPECT_NE(v.body().find("退信原因"), std::string::npos);
+    EXPECT_NE(v.headers.get("Subject").find("系统退信"), std::string::npos);
+}
+
+TEST(charsets, iso2022jp_body_and_subject) {
+    mime::message_view v = mime::parse(fixture("iso2022jp-mailboxfull.eml"), limits{});
+    EXPECT_NE(v.body().find("メールボックス"), std::string::npos);
+    EXPECT_FALSE(v.headers.get("Subject").empty());
+    EXPECT_EQ(v.headers.get("Subject").find("=?"), std::string::npos);
+}
+
+TEST(charsets, undeclared_legacy_bytes_are_guessed) {
+    std::string gbk = "\xcd\xcb\xd0\xc5";  // 退信 in GBK
+    EXPECT_EQ(mime::to_utf8(gbk, ""), "退信");
+    EXPECT_EQ(mime::to_utf8("plain", "us-ascii"), "plain");
+    EXPECT_EQ(mime::to_utf8("caf\xe9", "iso-8859-1"), "café");
+}
+
+TEST(patterns, every_row_example_classifies_to_its_reason) {
+    std::string err;
+    auto c = reason::classifier::build(reason::builtin_pattern_data(), &err);
+    ASSERT_TRUE(c) << err;
+    ASSERT_GT(c->size(), 40u);
+    for (std::size_t i = 0; i < c->size(); ++i) {
+        const auto& row = c->row(static_cast<int>(i));
+        int hit = c->match(reason::normalize_diagnostic(row.example));
+        ASSERT_GE(hit, 0) << row.id << ": example matches no pattern: " << row.example;
+        EXPECT_EQ(c->row(hit).reason, row.reason) << row.id << ": example '" << row.example << "' matched " << c->row(hit).id;
+    }
+}
+
+TEST(patterns, a_broken_row_is_reported_with_its_line) {
+    std::string err;
+    auto c = reason::classifier::build("# comment\nbad.row\tnosuchreason\tx\texample\n", &err);
+    EXPECT_FALSE(c);
+    EXPECT_NE(err.find("line 2"), std::string::npos) << err;
+    c = reason::classifier::build("bad.re\tuserunknown\t(unclosed\texample\n", &err);
+    EXPECT_FALSE(c);
+    EXPECT_NE(err.find("bad.re"), std::string::npos) << err;
+}
+
+TEST(classify, bare_smtp_lines) {
+    const auto& a = shared_analyzer();
+    EXPECT_EQ(a.classify("SMTP error, RCPT TO: 550 Relay Deny").reason, "norelaying");
+    EXPECT_EQ(a.classify("550 5.1.1 <x@example.com>... User unknown").reason, "userunknown");
+    auto c = a.classify("554 Service unavailable; Client host [192.0.2.53] blocked using zen.spamhaus.org");
+    EXPECT_EQ(c.reason, "blocked");
+    EXPECT_EQ(c.category, "blocklisted");
+    EXPECT_EQ(c.reply_code, "554");
+    auto full = a.classify("452 4.2.2 Mailbox full");
+    EXPECT_EQ(full.reason, "mailboxfull");
+    EXPECT_FALSE(full.hard);
+    EXPECT_EQ(a.classify("").reason, "undefined");
+}
+
+TEST(hardness, four_hundreds_are_never_hard) {
+    const auto& a = shared_analyzer();
+    auto c = a.classify("450 4.1.1 <x@example.com>: Recipient address rejected: User unknown");
+    EXPECT_EQ(c.reason, "userunknown");
+    EXPECT_FALSE(c.hard);
+    EXPECT_EQ(c.hard_signal, "status");
+    EXPECT_TRUE(a.classify("550 5.1.1 User unknown").hard);
+}
+
+TEST(analyzer, postfix_dsn_with_crlf_two_recipients) {
+    auto res = shared_analyzer().analyze(fixture("postfix-dsn-crlf.eml"));
+    ASSERT_EQ(res.kind, message_kind::bounce);
+    ASSERT_EQ(res.records.size(), 2u);
+    const auto& a = res.records[0];
+    EXPECT_EQ(a.recipient, "bob@example.net");
+    EXPECT_EQ(a.status, "5.1.1");
+    EXPECT_EQ(a.reply_code, "550");
+    EXPECT_EQ(a.smtp_command, "RCPT");
+    EXPECT_EQ(a.reason, "userunknown");
+    EXPECT_TRUE(a.hard);
+    EXPECT_EQ(a.remote_mta, "mx1.example.net");
+    EXPECT_EQ(a.reporting_mta, "mail.example.com");
+    EXPECT_EQ(a.original.subject, "Quarterly report");
+    EXPECT_EQ(a.original.message_id, "<20240301101500.12345@mail.example.com>");
+    EXPECT_EQ(a.timestamp.substr(0, 19), "2024-03-01T10:15:03");
+    const auto& b = res.records[1];
+    EXPECT_EQ(b.recipient, "carol@example.org");  // domain lower-cased
+    EXPECT_EQ(b.reason, "mailboxfull");
+    EXPECT_FALSE(b.hard);
+}
+
+TEST(analyzer, qmail_plain_text) {
+    auto res = shared_analyzer().analyze(fixture("qmail.eml"));
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "dave@example.net");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+    EXPECT_EQ(res.records[0].original.subject, "Quarterly report");
+}
+
+TEST(analyzer, coremail_bilingual_report) {
+    auto res = shared_analyzer().analyze(fixture("coremail-gb2312.eml"));
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "coremail");
+    EXPECT_EQ(r.recipient, "erin@example.cn");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.smtp_command, "RCPT");
+    EXPECT_EQ(r.original.subject, "季度报告 Quarterly report");
+    EXPECT_EQ(r.original.date, "2024-03-01 10:15:00");
+}
+
+TEST(analyzer, quoted_printable_report_with_attached_original) {
+    auto res = shared_analyzer().analyze(fixture("exchange-qp.eml"));
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].status, "5.1.10");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+    EXPECT_EQ(res.records[0].original.from, "Alice <alice@example.com>");
+}
+
+TEST(analyzer, iso2022jp_mailbox_full) {
+    auto res = shared_analyzer().analyze(fixture("iso2022jp-mailboxfull.eml"));
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "frank@example.jp");
+    EXPECT_EQ(res.records[0].reason, "mailboxfull");
+}
+
+TEST(analyzer, feedback_autoreply_delivered_and_ordinary_mail) {
+    auto arf = shared_analyzer().analyze(fixture("arf-abuse.eml"));
+    ASSERT_EQ(arf.records.size(), 1u);
+    EXPECT_EQ(arf.records[0].reason, "feedback");
+    EXPECT_EQ(arf.records[0].feedback_type, "abuse");
+    EXPECT_EQ(arf.records[0].recipient, "henry@example.net");
+    EXPECT_EQ(arf.records[0].category, "not-a-failure");
+
+    auto vac = shared_analyzer().analyze(fixture("autoreply.eml"));
+    ASSERT_EQ(vac.records.size(), 1u);
+    EXPECT_EQ(vac.records[0].reason, "vacation");
+    EXPECT_EQ(vac.records[0].recipient, "ivy@example.net");
+
+    auto ok = shared_analyzer().analyze(fixture("delivered.eml"));
+    ASSERT_EQ(ok.records.size(), 1u);
+    EXPECT_EQ(ok.records[0].reason, "delivered");
+    EXPECT_EQ(ok.records[0].action, "delivered");
+
+    auto plain = shared_analyzer().analyze(fixture("not-a-bounce.eml"));
+    EXPECT_EQ(plain.kind, message_kind::not_bounce);
+    EXPECT_TRUE(plain.records.empty());
+}
+
+TEST(analyzer, bad_input_is_an_answer_not_a_crash) {
+    const auto& a = shared_analyzer();
+    EXPECT_EQ(a.analyze("").error, error_code::empty_input);
+    static const char raw[] = "\x00\xff\xfe garbage \x01\x02";
+    auto junk = a.analyze(std::string(raw, sizeof raw - 1));
+    EXPECT_TRUE(junk.records.empty());
+    std::string truncated = fixture("postfix-dsn-crlf.eml").substr(0, 900);
+    auto t = a.analyze(truncated);  // cut inside the notification part: no crash, best effort
+    EXPECT_NE(t.error, error_code::internal);
+}
+
+TEST(analyzer, oversized_message_is_cut_and_says_so) {
+    options o;
+    o.limit.max_message_bytes = 1200;
+    auto a = analyzer::create(o);
+    ASSERT_TRUE(a);
+    auto res = a->analyze(fixture("qmail.eml") + std::string(5000, 'x'));
+    ASSERT_FALSE(res.warnings.empty());
+    EXPECT_NE(res.warnings[0].find("larger than"), std::string::npos);
+}
+
+TEST(mbox, splits_and_unescapes) {
+    std::string box =
+        "From a@example.com Fri Mar  1 10:00:00 2024\nSubject: one\n\nbody\n>From the start\n\n"
+        "From b@example.com Fri Mar  1 10:01:00 2024\nSubject: two\n\nbody two\n";
+    auto msgs = io::split_mbox(box);
+    ASSERT_EQ(msgs.size(), 2u);
+    EXPECT_NE(msgs[0].find("\nFrom the start"), std::string::npos);
+    EXPECT_EQ(msgs[1].rfind("Subject: two", 0), 0u);
+    EXPECT_TRUE(io::looks_like_mbox(box));
+    EXPECT_FALSE(io::looks_like_mbox("Subject: x\n\nbody"));
+}
+
+TEST(mbox, broken_message_in_the_middle_does_not_lose_the_rest) {
+    std::vector<std::string> sources;
+    std::vector<std::size_t> records;
+    bool ok = io::read_paths({std::string(RICOCHET_FIXTURES) + "/messages/three.mbox"}, 1u << 20, [&](io::message&& m) {
+        sources.push_back(m.source);
+        records.push_back(shared_analyzer().analyze(m.bytes).records.size());
+        return true;
+    });
+    EXPECT_TRUE(ok);
+    ASSERT_EQ(sources.size(), 3u);
+    EXPECT_NE(sources[2].find("three.mbox#3"), std::string::npos);
+    EXPECT_EQ(records[0], 1u);
+    EXPECT_EQ(records[2], 1u);
+}
+
+}  // namespace
