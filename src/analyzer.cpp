@@ -76,11 +76,19 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
         std::string s = dsn::find_enhanced_status(r.status);
         r.status = s;
     }
-    std::string text_status = dsn::find_enhanced_status(r.diagnostic);
+    // A relayed refusal quotes each hop ("host a said: 550 5.7.1 ...: host b said: 550 5.1.1 ..."):
+    // the last hop's words are the final answer.
+    std::string_view final_words = r.diagnostic;
+    if (std::size_t first = util::ifind(final_words, " said:"); first != std::string_view::npos) {
+        std::size_t last = first;
+        for (std::size_t p = first; (p = util::ifind(final_words, " said:", p + 1)) != std::string_view::npos;) last = p;
+        if (last != first) final_words = final_words.substr(last + 6);
+    }
+    std::string text_status = dsn::find_enhanced_status(final_words);
     // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code.
     if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0" && text_status[0] == r.status[0])))
         r.status = text_status;
-    if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(r.diagnostic);
+    if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(final_words);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);
     if (r.smtp_command.empty() && !error_text.empty()) {
         // The command is often said around the diagnostic rather than in it: Postfix's "(in reply
@@ -100,7 +108,7 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     }
 
     reason::evidence ev;
-    ev.diagnostic = r.diagnostic;
+    ev.diagnostic = final_words;
     ev.status = r.status;
     ev.reply_code = r.reply_code;
     ev.command = r.smtp_command;

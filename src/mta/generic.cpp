@@ -32,9 +32,35 @@ bool infrastructure(std::string_view a) {
            util::istarts_with(a, "abuse@") || util::istarts_with(a, "noreply@") || util::istarts_with(a, "no-reply@");
 }
 
+// Cuts the text at the first header block (two or more header lines in a row that start with the
+// usual names): an inline copy of the original message without a marker line.
+std::string_view before_header_block(std::string_view text) {
+    static constexpr std::string_view names[] = {"received:", "return-path:", "message-id:", "from:", "to:", "subject:",
+                                                 "date:", "mime-version:", "content-type:", "reply-to:", "x-mailer:", "cc:"};
+    auto is_header = [](std::string_view l) {
+        for (std::string_view n : names)
+            if (util::istarts_with(l, n)) return true;
+        return false;
+    };
+    std::size_t pos = 0, prev_start = std::string_view::npos;
+    bool prev = false;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        bool h = is_header(line);
+        if (h && prev) return text.substr(0, prev_start);
+        if (h) prev_start = pos;
+        // Continuation lines of a folded header keep the block going.
+        if (!(prev && !line.empty() && (line[0] == ' ' || line[0] == '\t'))) prev = h;
+        if (eol == std::string_view::npos) break;
+        pos = eol + 1;
+    }
+    return text;
+}
+
 bool parse(const context& ctx, std::vector<record>& out) {
     if (!bounce_sender(ctx.from) && !bounce_subject(ctx.subject)) return false;
-    std::string_view text = before_original(ctx.body);
+    std::string_view text = before_header_block(before_original(ctx.body));
     if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
     std::string sender = util::first_address(ctx.msg.original_headers.get("From"));
     std::string bounce_to = util::first_address(ctx.msg.headers.get("To"));

@@ -31,6 +31,11 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (!looks_auto_reply(ctx)) return false;
     if (contains_any(ctx.subject, {"undeliver", "delivery status", "failure notice", "returned mail", "delivery fail", "mail delivery"}))
         return false;
+    // Mailer daemons mark their bounces auto-replied too (Exim does): those are not auto-replies.
+    if (contains_any(ctx.from, {"mailer-daemon", "postmaster", "mail delivery"}) ||
+        contains_any(ctx.body.substr(0, 4096), {"could not be delivered", "delivery software", "permanent error", "delivery has failed",
+                                                "undeliverable", "was not delivered", "delivery failed"}))
+        return false;
     record r;
     r.recipient = util::first_address(ctx.from);
     std::string text = util::squeeze(ctx.body.substr(0, std::min<std::size_t>(ctx.body.size(), 2048)));

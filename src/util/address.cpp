@@ -11,9 +11,9 @@ bool local_char(char c) noexcept {
            c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '~' ||
            static_cast<unsigned char>(c) >= 0x80;
 }
-bool domain_char(char c) noexcept {
-    return is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
+// Envelope domains are ASCII (IDNs travel as punycode); stopping at the first non-ASCII byte keeps
+// the punctuation of the surrounding language ("user@example.jp、", "user@example.jp您好") out.
+bool domain_char(char c) noexcept { return is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_'; }
 
 }  // namespace
 
