@@ -123,7 +123,19 @@ report parse(std::string_view text, const limits& lim) {
                 if (!cur) continue;
             }
             if (util::iequals(name, "action")) cur->action = util::ascii_lower(util::trim(value));
-            else if (util::iequals(name, "status")) cur->status = std::string(util::trim(value));
+            else if (util::iequals(name, "status")) {
+                // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is the
+                // only diagnostic some Sendmail reports carry.
+                std::string_view v = util::trim(value);
+                std::size_t paren = v.find('(');
+                if (paren != std::string_view::npos) {
+                    std::string_view comment = v.substr(paren + 1);
+                    if (!comment.empty() && comment.back() == ')') comment.remove_suffix(1);
+                    cur->status_comment = std::string(util::trim(comment));
+                    v = util::trim(v.substr(0, paren));
+                }
+                cur->status = std::string(v);
+            }
             else if (util::iequals(name, "remote-mta")) cur->remote_mta = std::string(typed_value(value));
             else if (util::iequals(name, "diagnostic-code")) {
                 std::string type;

@@ -25,6 +25,7 @@ struct per_recipient {
     std::string original_recipient;
     std::string action;              // lower case
     std::string status;
+    std::string status_comment;      // "(...)" after the code, when present
     std::string remote_mta;          // "dns;" removed
     std::string diagnostic_type;     // "smtp", "x-unix", ...
     std::string diagnostic;          // unfolded text after the type

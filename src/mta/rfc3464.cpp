@@ -41,9 +41,13 @@ bool parse(const context& ctx, std::vector<record>& out) {
         r.diagnostic_type = pr.diagnostic_type;
         r.diagnostic = pr.diagnostic;
         r.reporting_mta = rep.message.reporting_mta;
+        if (r.diagnostic.empty() && !pr.status_comment.empty()) r.diagnostic = pr.status_comment;
         if (r.diagnostic.empty() || r.diagnostic.size() < 6) {
+            // The human-readable part's paragraph about this recipient, unless that paragraph is
+            // the delivery-status fields themselves written inline.
             std::string para = paragraph_for(text, r.recipient);
-            if (!para.empty()) r.diagnostic = para;
+            if (!para.empty() && !util::icontains(para, "final-recipient:") && !util::icontains(para, "original-recipient:"))
+                r.diagnostic = para;
         }
         if (!pr.last_attempt_date.empty()) r.timestamp = mime::to_rfc3339(pr.last_attempt_date);
         if (rep.truncated) r.warnings.push_back("delivery-status report has more recipients than the limit");

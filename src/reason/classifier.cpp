@@ -187,10 +187,12 @@ verdict classifier::decide(const evidence& ev) const {
 
     // A temporary (4xx) failure that the reporting server finally gave up on, or still retries,
     // with nothing more specific than a connection problem, is a queue expiry.
-    if (cls == '4' && (ev.action == "failed" || ev.action == "delayed") && !sm.decisive &&
-        (v.reason == "networkerror" || v.reason == "onhold")) {
-        pick("expired", "temporary-failure-" + std::string(ev.action));
-    }
+    // (A "delayed" report is still being retried: not expired yet.)
+    if (cls == '4' && ev.action == "failed" && !sm.decisive && (v.rule == "network.conn" || v.reason == "onhold"))
+        pick("expired", "temporary-failure-gave-up");
+    // A DNS answer that the reporting server itself treats as temporary (4xx) is a network error,
+    // not proof that the domain does not exist.
+    if (cls == '4' && v.reason == "hostunknown" && !sm.decisive) pick("networkerror", "dns-failure-temporary");
     // The SMTP phase tells who was refused when the text is vague: before MAIL FROM the client
     // host itself, at MAIL FROM the sender address.
     bool vague = v.reason == "filtered" || v.reason == "onhold" || v.reason == "securityerror" || v.reason == "systemerror";
