@@ -10,8 +10,39 @@
 namespace ricochet::mta {
 namespace {
 
+// Microsoft's Junk Mail Reporting Program sends complaints without the feedback-report part: a
+// subject "complaint about message from <IP>" and the reported message attached, whose
+// X-HmXmrOriginalRecipient names the complaining recipient.
+bool parse_jmrp(const context& ctx, std::vector<record>& out) {
+    if (!util::istarts_with(util::trim(ctx.subject), "complaint about message from") || !ctx.msg.has_original) return false;
+    std::string rcpt = util::clean_address(ctx.msg.original_headers.get("X-HmXmrOriginalRecipient"));
+    if (rcpt.empty()) rcpt = util::first_address(ctx.msg.original_headers.get("To"));
+    record r;
+    r.recipient = rcpt;
+    r.reason = "feedback";
+    r.rule = "jmrp-complaint";
+    r.feedback_type = "abuse";
+    if (rcpt.empty()) r.warnings.push_back("complaint names no recipient");
+    out.push_back(std::move(r));
+    return true;
+}
+
+// Apple Mail's one-click unsubscribe: a mail to the List-Unsubscribe address marked
+// "X-Apple-Unsubscribe: true". An opt-out request by the sender of that mail.
+bool parse_unsubscribe(const context& ctx, std::vector<record>& out) {
+    if (!util::iequals(util::trim(ctx.msg.headers.get("X-Apple-Unsubscribe")), "true")) return false;
+    record r;
+    r.recipient = util::first_address(ctx.from);
+    r.reason = "feedback";
+    r.rule = "unsubscribe-request";
+    r.feedback_type = "opt-out";
+    out.push_back(std::move(r));
+    return true;
+}
+
 bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view report = ctx.msg.feedback_report;
+    if (report.empty() && ctx.msg.report_type != "feedback-report") return parse_jmrp(ctx, out) || parse_unsubscribe(ctx, out);
     if (report.empty()) {
         if (ctx.msg.report_type != "feedback-report") return false;
         // Some senders put the fields in a text part.
