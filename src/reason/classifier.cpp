@@ -160,12 +160,12 @@ verdict classifier::decide(const evidence& ev) const {
     } else if (sm.decisive && sm.reason == "userunknown") {
         // x.1.1 names a bad mailbox, but servers also use it for refusals that are not about the
         // mailbox ("Relaying denied", "mailbox full", "sender rejected"): the text wins for those.
-        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected",
-                                                              "notaccept", "suspend", "authfailure", "mailererror"};
+        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked",  "mailboxfull", "hasmoved",
+                                                              "rejected",   "notaccept", "mailererror", "speeding", "filtered"};
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
-    } else if (text_reason == "userunknown" && ev.command != "RCPT" && !ev.status.empty() && ev.status.substr(1, 3) != ".1." &&
+    } else if (text_reason == "userunknown" && !sm.decisive && ev.command != "RCPT" && !ev.status.empty() && ev.status.substr(1, 3) != ".1." &&
                ev.command != "MAIL" && ev.command != "CONN" && ev.command != "HELO" && ev.command != "EHLO") {
         // "User unknown" that is not the answer to RCPT and whose status does not name a bad
         // mailbox (x.1.1): the address passed recipient verification at RCPT, and the refusal came
@@ -198,7 +198,7 @@ verdict classifier::decide(const evidence& ev) const {
     bool vague = v.reason == "filtered" || v.reason == "onhold" || v.reason == "securityerror" || v.reason == "systemerror";
     if (vague && v.rule.rfind("status-", 0) != 0 && (ev.command == "CONN" || ev.command == "HELO" || ev.command == "EHLO"))
         pick("blocked", "refused-before-mail-from");
-    else if ((vague || v.reason == "userunknown") && !sm.decisive && ev.command == "MAIL")
+    else if ((v.reason == "filtered" || v.reason == "onhold" || v.reason == "userunknown") && !sm.decisive && ev.command == "MAIL")
         pick("rejected", "refused-at-mail-from");
     // A diagnostic of type X-Unix comes from a local delivery program (procmail, a pipe).
     if (util::iequals(ev.diagnostic_type, "x-unix") && (vague || v.reason == "syntaxerror" || v.reason == "undefined"))
