@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <cstring>
+
 namespace ricochet::util {
 
 std::string ascii_lower(std::string_view s) {
@@ -31,15 +33,30 @@ bool iends_with(std::string_view s, std::string_view suffix) noexcept {
 
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) noexcept {
     if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-    if (hay.size() < needle.size()) return std::string_view::npos;
-    const char first = lower(needle[0]);
-    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-        if (lower(hay[i]) != first) continue;
+    if (hay.size() < needle.size() || from > hay.size() - needle.size()) return std::string_view::npos;
+    // Jump between candidates with memchr on the first byte, in both cases (the next position of
+    // each case is kept, so every byte is scanned once per case): this is the hot path of format
+    // detection, which looks for many short phrases in every bounce.
+    const char lo = lower(needle[0]);
+    const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+    const char* base = hay.data();
+    const std::size_t end = hay.size() - needle.size() + 1;  // candidates are [from, end)
+    auto next = [&](char c, std::size_t at) -> std::size_t {
+        if (at >= end) return end;
+        const void* p = std::memchr(base + at, c, end - at);
+        return p ? static_cast<std::size_t>(static_cast<const char*>(p) - base) : end;
+    };
+    std::size_t pl = next(lo, from);
+    std::size_t pu = up != lo ? next(up, from) : end;
+    while (true) {
+        std::size_t i = pl < pu ? pl : pu;
+        if (i >= end) return std::string_view::npos;
         std::size_t j = 1;
         while (j < needle.size() && lower(hay[i + j]) == lower(needle[j])) ++j;
         if (j == needle.size()) return i;
+        if (i == pl) pl = next(lo, i + 1);
+        if (i == pu) pu = next(up, i + 1);
     }
-    return std::string_view::npos;
 }
 
 bool is_ascii(std::string_view s) noexcept {
