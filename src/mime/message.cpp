@@ -376,6 +376,19 @@ header_block parse_headers(std::string_view text, const limits& lim) {
 message_view parse(std::string_view bytes, const limits& lim) {
     init();
     message_view view;
+    // GMime builds nested multiparts recursively; a mail bomb of thousands of nested multiparts
+    // would exhaust the stack before the walker's depth limit is reached. Each nesting level needs
+    // a boundary parameter, so the message is cut before the one that would go past the budget.
+    const std::size_t boundary_budget = static_cast<std::size_t>(std::max(lim.max_mime_depth, 1)) * 8;
+    std::size_t seen = 0;
+    for (std::size_t p = util::ifind(bytes, "boundary="); p != std::string_view::npos; p = util::ifind(bytes, "boundary=", p + 9)) {
+        if (++seen > boundary_budget) {
+            std::size_t bol = bytes.rfind('\n', p);
+            bytes = bytes.substr(0, bol == std::string_view::npos ? 0 : bol + 1);
+            view.warnings.push_back("more than " + std::to_string(boundary_budget) + " multipart boundaries: the rest of the message was not parsed");
+            break;
+        }
+    }
     gptr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
     gptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
