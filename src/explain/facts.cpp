@@ -211,7 +211,8 @@ void find_blocklist(std::string_view text, std::string_view lower, bool context,
             const std::string_view token = host_token_at(lower, i);
             const bool in_url = i >= 3 && lower.substr(i - 3, 3) == "://";
             const bool in_address = i > 0 && lower[i - 1] == '@';
-            if (!in_url && !in_address && is_host_name(token) && find_known_list(token)) {
+            const bool web_site = token.starts_with("www.");  // a site named without its scheme
+            if (!in_url && !in_address && !web_site && is_host_name(token) && find_known_list(token)) {
                 zone = std::string(token);
                 break;
             }
@@ -219,6 +220,7 @@ void find_blocklist(std::string_view text, std::string_view lower, bool context,
         }
     }
     // 3. Only a link to a well-known list's site ("see http://anti-spam.org.cn/").
+    const bool named_zone = !zone.empty();
     std::string_view list_url;
     for (std::size_t from = 0;;) {
         const std::string_view url = find_url(text, lower, from);
@@ -232,7 +234,10 @@ void find_blocklist(std::string_view text, std::string_view lower, bool context,
         from = static_cast<std::size_t>(url.data() - text.data()) + url.size();
     }
     if (zone.empty()) return;
+    f.url_is_list_page = !list_url.empty() && list_url == f.url && find_known_list(zone) &&
+                         find_known_list(url_host(list_url)) == find_known_list(zone);
     f.blocklist = zone;
+    f.blocklist_is_zone = named_zone;
     if (const known_list* k = find_known_list(zone)) {
         const bool text_url_matches = !list_url.empty() && find_known_list(url_host(list_url)) == k;
         f.lookup_url = (k->prefer_text_url && text_url_matches) ? std::string(list_url)
@@ -440,6 +445,42 @@ std::string domain_after_at(std::string_view address) {
     return is_host_name(domain) ? domain : std::string{};
 }
 
+/// The sender domain as a sender-verification refusal names it: Exim "Verification failed for
+/// <a@b.cn> ... the DNS operator for b.cn", Postfix "<a@b.com>: Sender address rejected: Domain not
+/// found", qmail-era "553 zeng.pionmi.com does not exist".
+std::string sender_domain_from_text(std::string_view lower, std::string_view recipient_domain) {
+    auto domain_of_address_near = [&](std::size_t from, std::size_t to) -> std::string {
+        const std::size_t at = lower.substr(0, to).rfind('@');
+        if (at == std::string_view::npos || at < from) return {};
+        const std::string_view d = host_token_at(lower, at + 1);
+        return is_host_name(d) ? std::string(d) : std::string{};
+    };
+    if (const std::size_t p = lower.find("verification failed for "); p != std::string_view::npos) {
+        const std::size_t end = std::min(lower.size(), p + 24 + 200);
+        const std::size_t at = lower.find('@', p);
+        if (at != std::string_view::npos && at < end) {
+            const std::string_view d = host_token_at(lower, at + 1);
+            if (is_host_name(d)) return std::string(d);
+        }
+    }
+    if (const std::size_t p = lower.find("dns operator for "); p != std::string_view::npos) {
+        const std::string_view d = host_token_at(lower, p + 17);
+        if (is_host_name(d)) return std::string(d);
+    }
+    if (const std::size_t p = lower.find("sender address rejected"); p != std::string_view::npos) {
+        std::string d = domain_of_address_near(p > 200 ? p - 200 : 0, p);
+        if (!d.empty()) return d;
+    }
+    for (std::size_t p = lower.find(" does not exist"); p != std::string_view::npos;
+         p = lower.find(" does not exist", p + 1)) {
+        std::size_t start = p;
+        while (start > 0 && is_host_char(lower[start - 1])) --start;
+        const std::string_view d = host_token_at(lower, start);
+        if (is_host_name(d) && d != recipient_domain) return std::string(d);
+    }
+    return {};
+}
+
 }  // namespace
 
 bool is_ipv4(std::string_view s) noexcept {
@@ -513,7 +554,11 @@ bounce_facts extract_facts(const record& r, const fact_wants& wants) {
     const std::string lower = lower_copy(text);
 
     f.url = std::string(find_url(text, lower));
-    find_blocklist(text, lower, wants.blocklist_context, f);
+    // Unknown zones are only believed where the text itself speaks of blocklists.
+    const bool context = wants.blocklist_context || lower.find("rbl") != std::string::npos ||
+                         lower.find("dnsbl") != std::string::npos || lower.find("blacklist") != std::string::npos ||
+                         lower.find("blocklist") != std::string::npos || lower.find("block list") != std::string::npos;
+    find_blocklist(text, lower, context, f);
     if (wants.size) f.size_bytes = find_size(lower);
 
     // The remote host: the DSN's Remote-MTA ("dns; mx.example.com [192.0.2.1]") first, it is
@@ -566,6 +611,8 @@ bounce_facts extract_facts(const record& r, const fact_wants& wants) {
     if (f.recipient_domain.empty()) f.recipient_domain = domain_after_at(r.original.to);
     f.sender_domain = domain_after_at(r.original.from);
     if (f.sender_domain.empty()) f.sender_domain = domain_after_at(r.original.return_path);
+    if (f.sender_domain.empty() && wants.sender_from_text)
+        f.sender_domain = sender_domain_from_text(lower, f.recipient_domain);
     return f;
 }
 

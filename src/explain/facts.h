@@ -17,8 +17,10 @@ namespace ricochet::explain_detail {
 
 struct bounce_facts {
     std::string blocklist;          ///< DNSBL/RBL zone named in the text, e.g. "zen.spamhaus.org"
+    bool blocklist_is_zone = false; ///< named as a DNS zone (can be queried), not only a web site
     std::string lookup_url;         ///< where a person can look the IP up on that list
     std::string url;                ///< first URL in the diagnostic (the server's help page)
+    bool url_is_list_page = false;  ///< `url` is the blocklist's own site (already in lookup_url)
     std::uint64_t size_bytes = 0;   ///< size limit (or quota) in bytes, 0 when none is named
     std::string host;               ///< the remote host: remote_mta or "host X said" / "connect to X"
     std::string host_ip;            ///< its address when the text gives one
@@ -32,6 +34,7 @@ struct fact_wants {
     bool blocklist_context = false;  ///< accept a zone after "listed in" even if it is not a known list
     bool size = false;               ///< look for a size limit or quota
     bool blocked_ip = false;         ///< look for the refused sending IP
+    bool sender_from_text = false;   ///< without a From/Return-Path, take the sender domain the text names
 };
 
 bounce_facts extract_facts(const record& r, const fact_wants& wants);

@@ -1188,7 +1188,7 @@ constexpr ui_text ui_table[language_count] = {
     {
         // render_explanation()
         "Title", "Summary", "Cause", "What the sender can do", "What the recipient can do", "Retry",
-        "Details", "Checks",
+        "Details", "Checks", ": ",
         // render_report()
         "Bounce report", "Original message", "Time", "Subject", "From", "To", "Bounce reason",
         "Proposed solution", "Bounce code", "reply code {}", "Remote server", "Remote server said",
@@ -1203,8 +1203,8 @@ constexpr ui_text ui_table[language_count] = {
         "This is only a delay notice: your mail server is still trying and will report again if it "
         "gives up.",
         // specifics
-        "Blocklist: {}", " (look up: {})", "Size limit: {}", "Quota: {}", "{} bytes",
-        "Server that answered: {}", "Refused IP address: {}", "Recipient domain: {}",
+        "Blocklist: {}", " (look up: {})", "Size limit: {}", "Quota: {}", "{} bytes", " (about {})",
+        "Remote server: {}", "Refused IP address: {}", "Recipient domain: {}",
         "Sender domain: {}", "Page given by the server: {}", "Feedback type: {}",
         // cause sentences
         "The list named in this bounce is {}.", "The refused address is {}.",
@@ -1227,7 +1227,7 @@ constexpr ui_text ui_table[language_count] = {
     },
     {
         // render_explanation()
-        "标题", "摘要", "原因", "发件人可以做的", "收件人需要做的", "重试建议", "具体信息", "检查命令",
+        "标题", "摘要", "原因", "发件人可以做的", "收件人需要做的", "重试建议", "具体信息", "检查命令", "：",
         // render_report()
         "退信报告", "原邮件信息", "时间", "主题", "发件人", "收件人", "退信原因", "建议解决方案",
         "退信代码", "应答码 {}", "对方服务器", "对方服务器原文", "具体信息", "未知", "",
@@ -1239,8 +1239,8 @@ constexpr ui_text ui_table[language_count] = {
         "服务器把邮箱已满当作永久性失败；如果连续几天退信，这个邮箱很可能已被弃用。",
         "这只是延迟通知：您的邮件服务器仍在尝试投递，如果最终放弃会再次通知。",
         // specifics
-        "黑名单：{}", "（查询：{}）", "大小上限：{}", "配额：{}", "{} 字节",
-        "应答的服务器：{}", "被拒绝的 IP 地址：{}", "收件人域名：{}",
+        "黑名单：{}", "（查询：{}）", "大小上限：{}", "配额：{}", "{} 字节", "（约 {}）",
+        "对方服务器：{}", "被拒绝的 IP 地址：{}", "收件人域名：{}",
         "发件人域名：{}", "服务器给出的网页：{}", "反馈类型：{}",
         // cause sentences
         "本次退信提到的名单是 {}。", "被拒绝的地址是 {}。", "服务器给出的上限是 {}。",
@@ -1262,7 +1262,7 @@ constexpr ui_text ui_table[language_count] = {
     },
     {
         // render_explanation()
-        "標題", "摘要", "原因", "寄件者可以做的", "收件者需要做的", "重試建議", "詳細資訊", "檢查指令",
+        "標題", "摘要", "原因", "寄件者可以做的", "收件者需要做的", "重試建議", "詳細資訊", "檢查指令", "：",
         // render_report()
         "退信報告", "原郵件資訊", "時間", "主旨", "寄件者", "收件者", "退信原因", "建議解決方案",
         "退信代碼", "回應碼 {}", "對方伺服器", "對方伺服器原文", "詳細資訊", "未知", "",
@@ -1274,8 +1274,8 @@ constexpr ui_text ui_table[language_count] = {
         "伺服器把信箱已滿視為永久性失敗；若連續幾天退信，這個信箱很可能已被棄用。",
         "這只是延遲通知：您的郵件伺服器仍在嘗試投遞，若最終放棄會再次通知。",
         // specifics
-        "黑名單：{}", "（查詢：{}）", "大小上限：{}", "配額：{}", "{} 位元組",
-        "回應的伺服器：{}", "遭拒絕的 IP 位址：{}", "收件者網域：{}",
+        "黑名單：{}", "（查詢：{}）", "大小上限：{}", "配額：{}", "{} 位元組", "（約 {}）",
+        "對方伺服器：{}", "遭拒絕的 IP 位址：{}", "收件者網域：{}",
         "寄件者網域：{}", "伺服器提供的網頁：{}", "回饋類型：{}",
         // cause sentences
         "本次退信提到的名單是 {}。", "遭拒絕的位址是 {}。", "伺服器給出的上限是 {}。",

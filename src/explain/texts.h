@@ -66,6 +66,7 @@ struct ui_text {
     std::string_view label_retry;
     std::string_view label_specifics;
     std::string_view label_checks;
+    std::string_view label_sep;           ///< between a label and its value: ": " or a full-width colon
     // render_report()
     std::string_view report_heading;
     std::string_view report_original;
@@ -103,6 +104,7 @@ struct ui_text {
     std::string_view spec_size_limit;     ///< "{}" = "7372800 bytes (7.0 MiB)"
     std::string_view spec_quota;
     std::string_view spec_bytes;          ///< "{}" = a byte count
+    std::string_view spec_approx;         ///< "{}" = "7.0 MiB", appended to spec_bytes
     std::string_view spec_host;
     std::string_view spec_blocked_ip;
     std::string_view spec_recipient_domain;
