@@ -67,7 +67,7 @@ bool is_action(std::string_view a) {
 }
 
 void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text) {
-    r.recipient = util::clean_address(r.recipient.empty() ? std::string_view() : std::string_view(r.recipient));
+    r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
         r.warnings.push_back("diagnostic cut at " + std::to_string(lim.max_diagnostic_bytes) + " bytes");

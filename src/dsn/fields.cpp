@@ -94,7 +94,7 @@ report parse(std::string_view text, const limits& lim) {
                     cur = &out.recipients.back();
                     cur_has_final = cur_has_original = false;
                 }
-                std::string addr = util::clean_address(typed_value(value));
+                std::string addr = util::clean_address(typed_value(value), /*allow_local=*/true);
                 if (is_final) {
                     cur->final_recipient = std::move(addr);
                     cur_has_final = true;

@@ -30,10 +30,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
     for (auto& pr : rep.recipients) {
         record r;
         std::string addr = pr.final_recipient;
-        if (!util::looks_like_address(addr)) addr = pr.original_recipient;
+        if (!util::looks_like_address(addr, true)) addr = pr.original_recipient;
         for (auto& [k, v] : pr.extra)
-            if (!util::looks_like_address(addr) && util::iequals(k, "x-actual-recipient")) addr = util::clean_address(dsn::typed_value(v));
-        if (!util::looks_like_address(addr)) addr = pr.final_recipient.empty() ? pr.original_recipient : pr.final_recipient;
+            if (!util::looks_like_address(addr, true) && util::iequals(k, "x-actual-recipient")) addr = util::clean_address(dsn::typed_value(v), true);
+        if (!util::looks_like_address(addr, true)) addr = pr.final_recipient.empty() ? pr.original_recipient : pr.final_recipient;
         r.recipient = addr;
         r.action = pr.action;
         r.status = pr.status;

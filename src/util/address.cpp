@@ -17,19 +17,19 @@ bool domain_char(char c) noexcept { return is_alpha(c) || is_digit(c) || c == '.
 
 }  // namespace
 
-bool looks_like_address(std::string_view s) noexcept {
+bool looks_like_address(std::string_view s, bool allow_local) noexcept {
     std::size_t at = s.rfind('@');
     if (at == std::string_view::npos || at == 0 || at + 1 >= s.size()) return false;
     std::string_view dom = s.substr(at + 1);
     if (dom.front() == '[') return dom.back() == ']';
-    if (dom.find('.') == std::string_view::npos) return false;
+    if (dom.find('.') == std::string_view::npos && !allow_local) return false;
     if (dom.front() == '.' || dom.back() == '.' || dom.back() == '-') return false;
     for (char c : dom)
         if (!domain_char(c)) return false;
     return true;
 }
 
-std::string clean_address(std::string_view s) {
+std::string clean_address(std::string_view s, bool allow_local) {
     s = trim(s);
     if (istarts_with(s, "rfc822;")) s = trim(s.substr(7));
     if (istarts_with(s, "mailto:")) s = s.substr(7);
@@ -59,7 +59,7 @@ std::string clean_address(std::string_view s) {
     if (at == std::string::npos) return {};
     for (std::size_t i = at + 1; i < out.size(); ++i) out[i] = lower(out[i]);
     if (out.size() > at + 1 && out[at + 1] == '[' && out.back() != ']') out += ']';
-    if (!looks_like_address(out)) return {};
+    if (!looks_like_address(out, allow_local)) return {};
     return out;
 }
 

@@ -10,10 +10,12 @@ namespace ricochet::util {
 /// Normalises an address as written in a report: removes "rfc822;", "mailto:", angle brackets,
 /// quotes around the whole thing and trailing punctuation; lower-cases the domain. Returns empty
 /// when what remains is not an address.
-std::string clean_address(std::string_view s);
+/// `allow_local` accepts a domain without a dot ("user@localhost"), as written in the fields of a
+/// delivery report; addresses found in free text always need a dotted domain.
+std::string clean_address(std::string_view s, bool allow_local = false);
 
 /// True for local@domain where the domain has a dot or is an address literal.
-bool looks_like_address(std::string_view s) noexcept;
+bool looks_like_address(std::string_view s, bool allow_local = false) noexcept;
 
 /// Addresses in text, in order of appearance, each once, normalised.
 std::vector<std::string> find_addresses(std::string_view text, std::size_t max = 1000);

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Scenarios of the MTA lab: the messages that provoke each kind of failure, and the collection of the
+bounces they produce. Called by run.sh (inside the lab's network namespace); python3 stdlib only.
+
+  lab.py submit  --mta postfix|exim --work DIR     send one message per scenario through the MTA
+  lab.py collect --mta postfix|exim --maildir DIR --out FIXTURES --timeout SECONDS [--kick CMD]
+                 wait for the bounces, match each to its scenario, write FIXTURES/<mta>-<kind>.eml
+  lab.py expected --fixtures FIXTURES              write FIXTURES/expected.jsonl from the answers below
+"""
+import argparse
+import email
+import email.policy
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+SENDER = "sender@sender.lab.example"
+
+# kind -> recipients. The scripted server (labserver.py) answers by local part; DNS decides the rest.
+SCENARIOS = {
+    "unknown-user": ["unknown-user@lab.example"],
+    "unknown-user-local": ["nosuchuser@local.lab.example"],   # the MTA's own local delivery
+    "unknown-user-localhost": ["nosuchuser@localhost"],       # the same, to a dotless domain
+    "disabled-mailbox": ["disabled@lab.example"],
+    "mailbox-full": ["full@lab.example"],
+    "content-filter": ["spam@lab.example"],
+    "unknown-host": ["someone@nohost.example"],                 # NXDOMAIN from the lab DNS
+    "syntax-error": ["syntax@lab.example"],
+    "too-large": ["big@lab.example"],                           # larger than the server's SIZE
+    "relay-denied": ["relay@relay.example"],
+    "connection-refused": ["someone@refused.lab.example"],      # MX -> 127.0.0.9, nothing listens
+    "too-many-recipients": ["toomany-1@lab.example", "toomany-2@lab.example", "toomany-3@lab.example"],
+    "rbl-block": ["rbl@lab.example"],
+    "missing-ptr": ["noptr@lab.example"],
+}
+
+# Scenarios each MTA runs (Exim's local delivery of an unknown user only says "Unrouteable address",
+# which does not tell a user from a domain: left out).
+MTA_SCENARIOS = {
+    "postfix": list(SCENARIOS),
+    "exim": [k for k in SCENARIOS if not k.startswith("unknown-user-local")],
+}
+
+# The answer a careful human gives for each bounce the lab produces, read off the real bounces.
+# Keys: (mta, kind). Fields: recipient, reason, category, status, reply_code, hard.
+EXPECTED = {}
+
+
+def _exp(mta, kind, recipient, reason, category, status, reply_code, hard, also=()):
+    EXPECTED[(mta, kind)] = dict(recipient=recipient, reason=reason, category=category, status=status,
+                                 reply_code=reply_code, hard=hard)
+    if also:  # other reasons a careful reader would accept too (as in seed-examples.jsonl)
+        EXPECTED[(mta, kind)]["reasons"] = [reason] + list(also)
+
+
+# Postfix 3.7 (Debian 12): RFC 3464 reports with Diagnostic-Code smtp; ... or X-Postfix; ...
+_exp("postfix", "unknown-user", "unknown-user@lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("postfix", "unknown-user-local", "nosuchuser@local.lab.example", "userunknown", "recipient-unknown", "5.1.1", "", True)
+_exp("postfix", "unknown-user-localhost", "nosuchuser@localhost", "userunknown", "recipient-unknown", "5.1.1", "", True)
+_exp("postfix", "disabled-mailbox", "disabled@lab.example", "suspend", "mailbox-disabled", "5.2.1", "550", False)
+_exp("postfix", "mailbox-full", "full@lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("postfix", "content-filter", "spam@lab.example", "spamdetected", "content-filtered", "5.7.1", "550", False)
+_exp("postfix", "unknown-host", "someone@nohost.example", "hostunknown", "domain-not-found", "5.4.4", "", True)
+_exp("postfix", "syntax-error", "syntax@lab.example", "syntaxerror", "protocol-error", "5.5.2", "500", False)
+_exp("postfix", "too-large", "big@lab.example", "mesgtoobig", "message-too-large", "5.3.4", "", False)
+_exp("postfix", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.7.1", "554", False)
+# "Connection refused" names the cause; the report is final only because the queue lifetime ran out
+_exp("postfix", "connection-refused", "someone@refused.lab.example", "networkerror", "connection-failed", "4.4.1", "", False,
+     also=["expired"])
+_exp("postfix", "too-many-recipients", "toomany-3@lab.example", "toomanyconn", "too-many-recipients", "4.5.3", "452", False)
+_exp("postfix", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
+_exp("postfix", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
+
+# Exim 4.96 (Debian 12): RFC 3464 reports whose Status is always 5.0.0; the remote server's own
+# enhanced code, when there is one, is in the Diagnostic-Code and is the status a person reads.
+_exp("exim", "unknown-user", "unknown-user@lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("exim", "disabled-mailbox", "disabled@lab.example", "suspend", "mailbox-disabled", "5.2.1", "550", False)
+_exp("exim", "mailbox-full", "full@lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("exim", "content-filter", "spam@lab.example", "spamdetected", "content-filtered", "5.7.1", "550", False)
+# "Unrouteable address": the dnslookup router found no such domain (NXDOMAIN)
+_exp("exim", "unknown-host", "someone@nohost.example", "hostunknown", "domain-not-found", "5.0.0", "", True)
+_exp("exim", "syntax-error", "syntax@lab.example", "syntaxerror", "protocol-error", "5.5.2", "500", False)
+_exp("exim", "too-large", "big@lab.example", "mesgtoobig", "message-too-large", "5.3.4", "552", False)
+_exp("exim", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.7.1", "554", False)
+# Exim names no cause for a host that kept refusing connections: only "retry timeout exceeded"
+_exp("exim", "connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "5.0.0", "", False)
+_exp("exim", "too-many-recipients", "toomany-3@lab.example", "toomanyconn", "too-many-recipients", "4.5.3", "452", False)
+_exp("exim", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
+_exp("exim", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
+
+
+def build_message(mta, kind, rcpts):
+    stamp = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
+    body = [f"This message was sent by ricochet's tests/mta-lab/run.sh through {mta}",
+            f"to provoke a bounce of the kind '{kind}'. It should never leave this machine.", ""]
+    if kind == "too-large":
+        body += [("%04d " % i) + "x" * 70 for i in range(300)]  # ~22 kB, over the 10240-byte SIZE
+    lines = [f"From: MTA Lab <{SENDER}>", "To: " + ", ".join(rcpts), f"Subject: mta-lab {mta} {kind}",
+             f"Date: {stamp}", f"Message-ID: <mta-lab.{mta}.{kind}.{int(time.time())}@sender.lab.example>",
+             "MIME-Version: 1.0", "Content-Type: text/plain; charset=us-ascii", ""] + body
+    return ("\n".join(lines) + "\n").encode()
+
+
+def submit(args):
+    for kind in MTA_SCENARIOS[args.mta]:
+        rcpts = SCENARIOS[kind]
+        msg = build_message(args.mta, kind, rcpts)
+        if args.mta == "postfix":
+            cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
+        else:
+            # -odq: queue only; run.sh then runs the queue (exim -qff) and the bounces come back
+            cmd = ["/usr/sbin/exim4", "-odq", "-f", SENDER, "--"] + rcpts
+        r = subprocess.run(cmd, input=msg, timeout=30, capture_output=True)
+        print(f"submitted {args.mta} {kind} -> {' '.join(rcpts)}: rc={r.returncode} "
+              f"{r.stdout.decode(errors='replace').strip()} {r.stderr.decode(errors='replace').strip()}")
+        if r.returncode != 0:
+            sys.exit(f"submission of {kind} failed")
+
+
+def bounce_kind(data, mta):
+    """Which scenario a bounce belongs to: the Subject of the returned original names it."""
+    text = data.decode("utf-8", "replace")
+    for kind in sorted(MTA_SCENARIOS[mta], key=len, reverse=True):
+        if f"mta-lab {mta} {kind}\n" in text.replace("\r\n", "\n") or f"mta-lab.{mta}.{kind}." in text:
+            return kind
+    return None
+
+
+def collect(args):
+    want = set(MTA_SCENARIOS[args.mta])
+    got = {}
+    deadline = time.time() + args.timeout
+    seen = set()
+    while time.time() < deadline and set(got) != want:
+        if args.kick:
+            subprocess.run(shlex.split(args.kick), timeout=30, capture_output=True)
+        for sub in ("new", "cur"):
+            d = os.path.join(args.maildir, sub)
+            if not os.path.isdir(d):
+                continue
+            for name in sorted(os.listdir(d)):
+                path = os.path.join(d, name)
+                if path in seen:
+                    continue
+                seen.add(path)
+                data = open(path, "rb").read()
+                kind = bounce_kind(data, args.mta)
+                if kind is None:
+                    print(f"  (a message that is no scenario's bounce: {path})")
+                    continue
+                if kind in got:
+                    print(f"  (a second bounce for {kind}: {path}; keeping the first)")
+                    continue
+                got[kind] = data
+                print(f"  bounce for {args.mta} {kind}: {name}")
+        if set(got) != want:
+            time.sleep(2)
+    os.makedirs(args.out, exist_ok=True)
+    for kind, data in got.items():
+        with open(os.path.join(args.out, f"{args.mta}-{kind}.eml"), "wb") as f:
+            f.write(data)
+    missing = sorted(want - set(got))
+    print(f"{args.mta}: {len(got)} bounce(s) collected; missing: {', '.join(missing) or 'none'}")
+    return 0 if not missing else 1
+
+
+def expected(args):
+    lines = []
+    for name in sorted(os.listdir(args.fixtures)):
+        if not name.endswith(".eml"):
+            continue
+        mta, kind = name[:-4].split("-", 1)
+        exp = EXPECTED.get((mta, kind))
+        if exp is None:
+            print(f"no expected answer for {name}: left out of expected.jsonl", file=sys.stderr)
+            continue
+        lines.append(json.dumps(dict(file=name, **exp), ensure_ascii=False))
+    with open(os.path.join(args.fixtures, "expected.jsonl"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"expected.jsonl: {len(lines)} line(s)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sp = ap.add_subparsers(dest="cmd", required=True)
+    p = sp.add_parser("submit")
+    p.add_argument("--mta", choices=MTA_SCENARIOS, required=True)
+    p = sp.add_parser("collect")
+    p.add_argument("--mta", choices=MTA_SCENARIOS, required=True)
+    p.add_argument("--maildir", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("--kick", default="")
+    p = sp.add_parser("expected")
+    p.add_argument("--fixtures", required=True)
+    args = ap.parse_args()
+    return {"submit": submit, "collect": collect, "expected": expected}[args.cmd](args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
