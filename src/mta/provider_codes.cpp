@@ -1,0 +1,283 @@
+// mta/provider_codes: see provider_codes.h. Each rule names the provider (by the remote host or the
+// recipient's domain, where the code is only meaningful there) and the provider's own code or fixed
+// phrase. Codes documented by the providers' postmaster pages (Orange "OFR" codes, Microsoft
+// 5.7.6xx, Facebook "RCP-" codes, Cox "AUP#" codes) and the fixed wording of their replies.
+#include "mta/provider_codes.h"
+
+#include "mta/common.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::mta {
+namespace {
+
+using verdict = std::pair<std::string_view, std::string_view>;
+
+// True when `host` (a host name, a domain or an address) is or is under one of `domains`.
+bool under(std::string_view host, std::initializer_list<std::string_view> domains) {
+    std::size_t at = host.rfind('@');
+    if (at != std::string_view::npos) host.remove_prefix(at + 1);
+    while (!host.empty() && (host.back() == '.' || host.back() == ']' || host.back() == '>')) host.remove_suffix(1);
+    for (std::string_view d : domains) {
+        if (util::iequals(host, d)) return true;
+        if (host.size() > d.size() && host[host.size() - d.size() - 1] == '.' && util::iends_with(host, d)) return true;
+    }
+    return false;
+}
+
+// "OFR_416", "OFR006_102", "LPN007_416", "[416]": the number after the last underscore, or in the
+// trailing brackets.
+std::string_view orange_code(std::string_view d) {
+    for (std::string_view prefix : {"OFR", "LPN"}) {
+        std::size_t p = util::ifind(d, prefix);
+        while (p != std::string_view::npos) {
+            std::size_t e = p + prefix.size();
+            while (e < d.size() && (util::is_digit(d[e]) || d[e] == '_')) ++e;
+            std::string_view code = d.substr(p, e - p);
+            std::size_t us = code.rfind('_');
+            if (us != std::string_view::npos && code.size() - us == 4) return code.substr(us + 1);
+            p = util::ifind(d, prefix, e);
+        }
+    }
+    return {};
+}
+
+verdict google(std::string_view d) {
+    if (util::icontains(d, "account that you tried to reach is disabled") || util::icontains(d, "account that you tried to reach is inactive"))
+        return {"suspend", "google-account-disabled"};
+    if (util::icontains(d, "account that you tried to reach does not exist")) return {"userunknown", "google-account-not-found"};
+    if (util::icontains(d, "account that you tried to reach is over quota") || util::icontains(d, "inbox is out of storage space"))
+        return {"mailboxfull", "google-over-quota"};
+    if (util::icontains(d, "is receiving mail at a rate that prevents additional messages")) return {"speeding", "google-recipient-rate"};
+    if (util::icontains(d, "is receiving mail too quickly")) return {"speeding", "google-recipient-rate"};
+    return {};
+}
+
+verdict yahoo(std::string_view d) {
+    // "554 delivery error: dd This user doesn't have a yahoo.com account (...) [0]"
+    if (util::icontains(d, "This user doesn't have a") && util::icontains(d, "account")) return {"userunknown", "yahoo-no-such-account"};
+    if (util::icontains(d, "dd Requested mail action aborted, mailbox not found")) return {"userunknown", "yahoo-mailbox-not-found"};
+    if (util::icontains(d, "This account has been disabled or discontinued")) return {"suspend", "yahoo-account-disabled"};
+    return {};
+}
+
+verdict microsoft(std::string_view d) {
+    // 5.7.606-5.7.649: "Access denied, banned sending IP [x]" (the IP is on Microsoft's block list).
+    if (util::icontains(d, "banned sending IP")) return {"blocked", "microsoft-banned-sending-ip"};
+    for (std::string_view c : {"5.7.606", "5.7.607", "5.7.608", "5.7.609", "5.7.610", "5.7.611", "5.7.612", "5.7.613", "5.7.614", "5.7.615",
+                               "5.7.616", "5.7.617", "5.7.618", "5.7.619", "5.7.620", "5.7.621", "5.7.622", "5.7.623", "5.7.624", "5.7.625",
+                               "5.7.626", "5.7.627", "5.7.628", "5.7.629", "5.7.630", "5.7.631", "5.7.632", "5.7.633", "5.7.634", "5.7.635",
+                               "5.7.636", "5.7.637", "5.7.638", "5.7.639", "5.7.640", "5.7.641", "5.7.642", "5.7.643", "5.7.644", "5.7.645",
+                               "5.7.646", "5.7.647", "5.7.648", "5.7.649"})
+        if (util::icontains(d, c)) return {"blocked", "microsoft-banned-sending-ip"};
+    if (util::icontains(d, "RESOLVER.ADR.RecipNotFound") || util::icontains(d, "RESOLVER.ADR.RecipientNotFound"))
+        return {"userunknown", "microsoft-recipient-not-found"};
+    if (util::icontains(d, "RESOLVER.ADR.RecipLimit")) return {"toomanyconn", "microsoft-recipient-limit"};
+    if (util::icontains(d, "RESOLVER.RST.RecipSizeLimit")) return {"exceedlimit", "microsoft-recipient-size-limit"};
+    // Directory-based edge blocking: the address is not in the tenant's directory.
+    if (util::icontains(d, "5.4.1") && util::icontains(d, "Recipient address rejected: Access denied")) return {"userunknown", "microsoft-dbeb-not-in-directory"};
+    // Outlook.com / Hotmail: "550 Requested action not taken: mailbox unavailable (-123:456:-789)".
+    if (util::icontains(d, "Requested action not taken: mailbox unavailable")) return {"userunknown", "outlook-mailbox-unavailable"};
+    if (util::icontains(d, "5.7.515") || util::icontains(d, "doesn't meet the required authentication level")) return {"authfailure", "microsoft-auth-level"};
+    return {};
+}
+
+verdict orange(std::string_view d) {
+    std::string_view code = orange_code(d);
+    if (code.empty()) {
+        // "... [416]" at the end.
+        std::string_view t = util::trim(d);
+        if (t.size() >= 5 && t.back() == ']' && t[t.size() - 5] == '[') code = t.substr(t.size() - 4, 3);
+    }
+    if (code == "416" || code == "403") return {"userunknown", "orange-invalid-recipient"};
+    if (code == "506" || code == "510") return {"spamdetected", "orange-mail-rejected-spam"};
+    if (code == "102" || code == "999" || code == "108") return {"blocked", "orange-ip-refused"};
+    if (code == "104") return {"toomanyconn", "orange-too-many-connections"};
+    return {};
+}
+
+verdict kddi(std::string_view d) {
+    // au (KDDI) answers "550 : User unknown" (no address) when its own filter refuses the message,
+    // "550 <user@ezweb.ne.jp>: User unknown" when the mailbox does not exist.
+    std::string s = util::squeeze(d);
+    if (util::icontains(s, "550 : User unknown")) return {"filtered", "kddi-filter-refused"};
+    return {};
+}
+
+verdict cox(std::string_view d) {
+    // Cox "AUP#" reference codes.
+    std::size_t p = util::ifind(d, "AUP#");
+    if (p == std::string_view::npos) return {};
+    std::string_view code = d.substr(p + 4, std::min<std::size_t>(12, d.size() - p - 4));
+    if (util::istarts_with(code, "CXDNS")) return {"requireptr", "cox-no-reverse-dns"};
+    if (util::istarts_with(code, "CXCNCT")) return {"toomanyconn", "cox-too-many-connections"};
+    if (util::istarts_with(code, "CXMXRT")) return {"speeding", "cox-message-rate"};
+    if (util::istarts_with(code, "CXBL") || util::istarts_with(code, "CDRBL") || util::istarts_with(code, "IPBL") || util::istarts_with(code, "RBL"))
+        return {"blocked", "cox-ip-blocklisted"};
+    if (util::istarts_with(code, "CXSNDR")) return {"rejected", "cox-sender-rejected"};
+    return {};
+}
+
+verdict facebook(std::string_view d) {
+    if (util::icontains(d, "RCP-P1")) return {"userunknown", "facebook-rcp-p1"};
+    if (util::icontains(d, "RCP-P2")) return {"filtered", "facebook-rcp-p2"};
+    if (util::icontains(d, "RCP-P3") || util::icontains(d, "RCP-P4")) return {"suspend", "facebook-rcp-inactive"};
+    return {};
+}
+
+verdict tencent(std::string_view d) {
+    if (util::icontains(d, "frequency limited")) return {"toomanyconn", "tencent-frequency-limited"};
+    if (util::icontains(d, "Mailbox not found")) return {"userunknown", "tencent-mailbox-not-found"};
+    return {};
+}
+
+}  // namespace
+
+std::pair<std::string_view, std::string_view> provider_reason(std::string_view host, std::string_view diagnostic) {
+    if (diagnostic.empty()) return {};
+    std::string_view d = diagnostic.substr(0, std::min<std::size_t>(diagnostic.size(), 4096));
+    // Codes that name their provider in the text itself.
+    if (util::icontains(d, "support.google.com") || util::icontains(d, "gsmtp") ||
+        under(host, {"google.com", "gmail.com", "googlemail.com", "googlegroups.com", "aspmx.l.google.com"})) {
+        if (verdict v = google(d); !v.first.empty()) return v;
+    }
+    if (util::icontains(d, "yahoo.com") || util::icontains(d, "yahoodns.net") || util::icontains(d, "verizonmedia.com") ||
+        util::icontains(d, "yahooinc.com") || under(host, {"yahoo.com", "yahoo.co.jp", "yahoodns.net", "aol.com", "ymail.com", "rocketmail.com"}) ||
+        util::icontains(d, "dd This user doesn't have a")) {
+        if (verdict v = yahoo(d); !v.first.empty()) return v;
+    }
+    if (util::icontains(d, "outlook.com") || util::icontains(d, "RESOLVER.") || util::icontains(d, "sender.office.com") ||
+        under(host, {"outlook.com", "hotmail.com", "live.com", "msn.com", "protection.outlook.com", "hotmail.co.jp", "hotmail.fr", "outlook.jp"})) {
+        if (verdict v = microsoft(d); !v.first.empty()) return v;
+    }
+    if (util::icontains(d, "OFR") || util::icontains(d, "LPN") ||
+        under(host, {"orange.fr", "wanadoo.fr", "laposte.net", "francetelecom.fr", "orange.com"})) {
+        if (verdict v = orange(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"ezweb.ne.jp", "au.com", "kddi.com", "dion.ne.jp"})) {
+        if (verdict v = kddi(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"cox.net", "cox.com", "coxmail.com"}) || util::icontains(d, "cox.com")) {
+        if (verdict v = cox(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"facebook.com", "fb.com"}) || util::icontains(d, "postmaster.facebook.com")) {
+        if (verdict v = facebook(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"qq.com", "foxmail.com", "exmail.qq.com"}) || util::icontains(d, "mail.qq.com")) {
+        if (verdict v = tencent(d); !v.first.empty()) return v;
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microsoft NDR text.
+
+bool is_microsoft_ndr(std::string_view text) {
+    return contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"});
+}
+
+namespace {
+
+// "Remote Server returned '550 5.1.1 ...'", "Remote Server returned '< #5.0.0 smtp; 550 ...>'",
+// "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" -> the server's words.
+std::string ms_reply(std::string_view line) {
+    std::string_view t = util::trim(line);
+    if (util::istarts_with(t, "Remote Server returned")) {
+        t = util::trim(t.substr(22));
+        if (!t.empty() && t.front() == '\'') t.remove_prefix(1);
+        if (!t.empty() && t.back() == '\'') t.remove_suffix(1);
+        if (!t.empty() && t.front() == '<') {
+            t.remove_prefix(1);
+            if (!t.empty() && t.back() == '>') t.remove_suffix(1);
+            t = util::trim(t);
+            if (!t.empty() && t.front() == '#') {
+                // "#5.0.0 smtp; 550 ..." : the status, then the typed reply.
+                std::size_t semi = t.find(';');
+                if (semi != std::string_view::npos) t = util::trim(t.substr(semi + 1));
+            }
+        }
+        return util::squeeze(t);
+    }
+    if (!t.empty() && t.front() == '#' && t.size() > 4 && util::is_digit(t[1])) {
+        t.remove_prefix(1);
+        std::size_t hh = t.find("##");
+        if (hh != std::string_view::npos) t = t.substr(0, hh);
+        return util::squeeze(t);
+    }
+    return {};
+}
+
+}  // namespace
+
+bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
+    std::string_view text = ctx.body;
+    if (!is_microsoft_ndr(text)) return false;
+    std::size_t stop = find_marker_line(text, {"Original message headers:", "Original Message Headers", "------ Original"});
+    if (stop != std::string_view::npos) text = text.substr(0, stop);
+    std::size_t diag_at = util::ifind(text, "Diagnostic information for administrators:");
+    std::size_t list_at = util::ifind(text, "Delivery has failed to these recipients or groups:");
+    std::string generating;
+    std::size_t first = out.size();
+    if (diag_at != std::string_view::npos) {
+        std::string_view sec = text.substr(diag_at);
+        generating = std::string(line_value(sec, "Generating server"));
+        record* cur = nullptr;
+        for (std::string_view l : util::lines(sec)) {
+            std::string_view t = util::trim(l);
+            if (t.empty() || util::istarts_with(t, "Generating server") || util::istarts_with(t, "Diagnostic information")) continue;
+            std::string reply = ms_reply(t);
+            if (!reply.empty()) {
+                if (cur && cur->diagnostic.empty()) cur->diagnostic = reply;
+                continue;
+            }
+            // A line that is an address alone starts a recipient.
+            std::string a = util::clean_address(t);
+            if (!a.empty() && t.find(' ') == std::string_view::npos) {
+                if (out.size() - first >= ctx.lim.max_recipients) break;
+                out.push_back(make_record(a, ""));
+                cur = &out.back();
+                cur->action = "failed";
+                cur->reporting_mta = util::ascii_lower(generating);
+            }
+        }
+    }
+    // The human-readable list: "user@example.com<mailto:user@example.com>" or "Name (user@...)",
+    // each followed by Microsoft's explanation. It gives the recipients when the administrators'
+    // section is missing, and the explanation when that section has no server reply.
+    if (list_at != std::string_view::npos) {
+        std::size_t end = diag_at == std::string_view::npos ? text.size() : diag_at;
+        std::string_view list = text.substr(list_at, end - list_at);
+        std::size_t eol = list.find('\n');
+        std::string_view body = eol == std::string_view::npos ? std::string_view() : list.substr(eol + 1);
+        std::vector<std::string_view> ls = util::lines(body);
+        for (std::size_t i = 0; i < ls.size(); ++i) {
+            std::string_view t = util::trim(ls[i]);
+            std::string a = util::first_address(t);
+            if (a.empty() || t.size() > a.size() * 3 + 40) continue;
+            std::string expl;
+            for (std::size_t j = i + 1; j < ls.size() && j < i + 4; ++j) {
+                std::string_view n = util::trim(ls[j]);
+                if (n.empty()) {
+                    if (!expl.empty()) break;
+                    continue;
+                }
+                if (!util::first_address(n).empty() && n.size() < 200) break;
+                expl = util::squeeze(n);
+                break;
+            }
+            record* r = nullptr;
+            for (std::size_t k = first; k < out.size(); ++k)
+                if (util::iequals(out[k].recipient, a)) r = &out[k];
+            if (!r) {
+                if (out.size() - first >= ctx.lim.max_recipients) break;
+                out.push_back(make_record(a, ""));
+                r = &out.back();
+                r->action = "failed";
+            }
+            if (r->diagnostic.empty()) r->diagnostic = expl;
+        }
+    }
+    return out.size() > first;
+}
+
+}  // namespace ricochet::mta
