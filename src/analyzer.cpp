@@ -86,7 +86,7 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     }
     std::string text_status = dsn::find_enhanced_status(final_words);
     // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code.
-    if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0" && text_status[0] == r.status[0])))
+    if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0")))
         r.status = text_status;
     if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(final_words);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);

@@ -26,7 +26,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view body = ctx.body;
     std::size_t em = util::ifind(body, "Error message below:");
     std::size_t md = util::ifind(body, "Message details:");
-    if (em == std::string_view::npos || md == std::string_view::npos || md < em) return false;
+    if (em == std::string_view::npos || md == std::string_view::npos || md < em + 20) return false;
     bool james = util::icontains(ctx.msg.headers.get("Message-ID"), ".JavaMail.") || util::icontains(ctx.subject, "[BOUNCE]");
     for (const auto& h : ctx.msg.headers.fields)
         if (util::iequals(h.name, "Received") && util::icontains(h.value, "JAMES SMTP Server")) james = true;

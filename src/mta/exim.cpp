@@ -114,9 +114,11 @@ void exim_reason(record& r, std::string_view first_line) {
         "all hosts have been failing for a long time and were last tried after this message arrived"};
     for (std::string_view e : expired)
         if (util::icontains(d, e)) {
-            // A remote server's permanent refusal says more than the give-up note.
-            std::string code = dsn::find_reply_code(d);
-            if (!code.empty() && code[0] == '5') return;
+            // A remote server's reply says more than the give-up note: a 5xx is the refusal
+            // itself, a 4xx that lasted until the retry timeout names its cause ("452 too many
+            // recipients"). The classifier judges those; a connection-level 4xx still ends as
+            // expired there.
+            if (!dsn::find_reply_code(d).empty()) return;
             r.reason = "expired";
             r.rule = "exim-retry-timeout";
             return;

@@ -82,7 +82,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
     std::string returned = after_label(text, "The error that the other server returned was:");
     std::string remote;
     // "... by mx.example.jp. [192.0.2.153]."
-    if (std::size_t by = util::ifind(details, " by "); by != std::string::npos) {
+    if (std::size_t by = details.rfind(" by "); by != std::string::npos && util::icontains(details, "recipient domain")) {
         std::size_t s = by + 4, e = s;
         while (e < details.size() && !util::is_space(details[e])) ++e;
         std::string_view host(details.data() + s, e - s);

@@ -109,7 +109,8 @@ std::vector<tx_entry> read_transcript(std::string_view text, const limits& lim) 
         }
         if (util::istarts_with(t, "... while talking to ") || util::istarts_with(t, "While talking to ")) {
             close_exchange();
-            std::string_view h = t.substr(t.find("talking to ") + 11);
+            std::size_t tt = util::ifind(t, "talking to ");
+            std::string_view h = tt == std::string_view::npos ? std::string_view() : t.substr(tt + 11);
             while (!h.empty() && (h.back() == ':' || h.back() == '.')) h.remove_suffix(1);
             host = util::ascii_lower(h);
             cmd.clear();
@@ -227,15 +228,16 @@ bool parse(const context& ctx, std::vector<record>& out) {
         body = unquoted;
     }
     std::string_view text = before_original(body.substr(0, std::min(body.size(), ctx.lim.max_text_bytes)));
-    // before_original() stops at "The original message was received": Sendmail puts it first.
-    if (util::istarts_with(util::trim(text), "") && util::trim(text).size() < 200 && util::icontains(body, "The original message was received")) {
+    // before_original() stops at "The original message was received": Sendmail puts it first, so
+    // the error text is what follows that paragraph, up to the copy of the message.
+    if (util::trim(text).size() < 200) {
         std::size_t p = util::ifind(body, "The original message was received");
-        std::string_view after = body.substr(p);
-        std::size_t eol = after.find('\n');
-        std::string_view rest = eol == std::string_view::npos ? std::string_view() : after.substr(eol + 1);
-        text = body.substr(0, p + (eol == std::string_view::npos ? after.size() : eol + 1));
-        text = std::string_view(body.data(), static_cast<std::size_t>(rest.data() - body.data()) + before_original(rest).size());
-        if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
+        std::size_t eol = p == std::string_view::npos ? p : body.find('\n', p);
+        if (eol != std::string_view::npos) {
+            std::string_view rest = body.substr(eol + 1);
+            text = body.substr(0, eol + 1 + before_original(rest).size());
+            if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
+        }
     }
     std::vector<sendmail_detail::tx_entry> tx = sendmail_detail::read_transcript(text, ctx.lim);
     std::vector<listed> had = addresses_had(text, ctx.lim);

@@ -1,0 +1,339 @@
+// Tests of the provider formats (Gmail, Google Groups, Google Workspace, Office 365, Exchange 2003,
+// Yahoo, Amazon SES, KDDI, X3, X6) and of provider_reason(), on small hand-written messages.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "mta/provider_codes.h"
+#include "ricochet/ricochet.h"
+
+namespace {
+
+const ricochet::analyzer& engine() {
+    static auto a = ricochet::analyzer::create();
+    return *a;
+}
+
+ricochet::analysis run(std::string_view msg) {
+    // Fixtures are written with LF; mail has CRLF: the analyzer takes both.
+    return engine().analyze(msg);
+}
+
+constexpr std::string_view gmail_permanent = R"(From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: sender@gmail.example
+X-Failed-Recipients: user@example.jp
+Subject: Delivery Status Notification (Failure)
+Date: Fri, 18 Jul 2014 07:31:02 +0000
+Content-Type: text/plain; charset=ISO-8859-1
+
+Delivery to the following recipient failed permanently:
+
+     user@example.jp
+
+Technical details of permanent failure:
+Google tried to deliver your message, but it was rejected by the server for the recipient domain example.jp by mx.example.jp. [192.0.2.10].
+
+The error that the other server returned was:
+550 5.1.1 <user@example.jp>... User Unknown
+
+----- Original message -----
+
+From: sender@gmail.example
+To: user@example.jp
+Subject: test
+
+test
+)";
+
+TEST(MtaProvider, GmailPermanentFailure) {
+    auto res = run(gmail_permanent);
+    ASSERT_EQ(res.kind, ricochet::message_kind::bounce);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "gmail");
+    EXPECT_EQ(r.recipient, "user@example.jp");
+    EXPECT_EQ(r.status, "5.1.1");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.reason, "userunknown");
+    EXPECT_EQ(r.remote_mta, "mx.example.jp");
+    EXPECT_EQ(r.diagnostic, "550 5.1.1 <user@example.jp>... User Unknown");
+}
+
+constexpr std::string_view gmail_connect = R"(From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: sender@gmail.example
+Subject: Delivery Status Notification (Failure)
+Content-Type: text/plain; charset=ISO-8859-1
+
+Delivery to the following recipients failed permanently:
+
+     one@example.net
+     two@example.net
+
+Technical details of permanent failure:
+The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720
+[example.net 192.0.2.20: socket error]
+
+----- Original message -----
+
+Subject: hi
+)";
+
+TEST(MtaProvider, GmailGaveUpConnecting) {
+    auto res = run(gmail_connect);
+    ASSERT_EQ(res.records.size(), 2u);
+    EXPECT_EQ(res.records[0].recipient, "one@example.net");
+    EXPECT_EQ(res.records[1].recipient, "two@example.net");
+    for (const auto& r : res.records) {
+        EXPECT_EQ(r.reason, "expired");
+        EXPECT_EQ(r.rule, "gmail-connect-retries-exhausted");
+        EXPECT_EQ(r.action, "failed");
+    }
+}
+
+constexpr std::string_view google_groups = R"(From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: sender@example.org
+X-Failed-Recipients: team@googlegroups.com
+Subject: Delivery Status Notification (Failure)
+Content-Type: text/plain; charset="UTF-8"
+
+Hello sender@example.org,
+
+We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group. A few more details on why you weren't able to post:
+
+ * You might have spelled or formatted the group name incorrectly.
+
+If you have questions related to this or any other Google Group, visit the Help Center at https://groups.google.com/support/.
+
+Thanks,
+
+Google Groups
+)";
+
+TEST(MtaProvider, GoogleGroupsRefusal) {
+    auto res = run(google_groups);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "googlegroups");
+    EXPECT_EQ(r.recipient, "team@googlegroups.com");
+    EXPECT_EQ(r.reason, "rejected");
+    EXPECT_NE(r.diagnostic.find("(team) may not exist"), std::string::npos);
+}
+
+constexpr std::string_view office365 = R"(From: <postmaster@example.com>
+To: sender@example.org
+Subject: Undeliverable: hello
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+
+Delivery has failed to these recipients or groups:
+
+user@example.com<mailto:user@example.com>
+The email address you entered couldn't be found. Check the recipient's email address then try to resend the message.
+
+Diagnostic information for administrators:
+
+Generating server: SRV01.example.prod.outlook.com
+
+user@example.com
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'
+
+Original message headers:
+
+From: sender@example.org
+To: user@example.com
+Subject: hello
+)";
+
+TEST(MtaProvider, Office365TextReport) {
+    auto res = run(office365);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "office365");
+    EXPECT_EQ(r.recipient, "user@example.com");
+    EXPECT_EQ(r.status, "5.1.10");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.reason, "userunknown");
+    EXPECT_EQ(r.rule, "microsoft-recipient-not-found");
+    EXPECT_EQ(r.reporting_mta, "srv01.example.prod.outlook.com");
+}
+
+constexpr std::string_view exchange2003 = R"(From: System Administrator <postmaster@example.com>
+To: sender@example.org
+Subject: Undeliverable: hello
+Content-Type: text/plain
+
+Your message did not reach some or all of the intended recipients.
+
+      To:	sender@example.org
+      Subject:	hello
+      Sent:	4/29/10 11:34:45 PM
+
+The following recipient(s) could not be reached:
+
+      alice@example.com on 4/29/10 11:34:45 PM
+            The recipient name is not recognized
+            The MTS-ID of the original message is: c=us;a= ;p=example;l=SRV0000000000000
+            MSEXCH:IMS:EXAMPLE:SITE:SRV 0 (000C05A6) Unknown Recipient
+
+      bob@example.com on 4/29/10 11:34:45 PM
+            The recipient name is not recognized
+            MSEXCH:IMS:EXAMPLE:SITE:SRV 0 (000C05A6) Unknown Recipient
+)";
+
+TEST(MtaProvider, Exchange2003TwoRecipients) {
+    auto res = run(exchange2003);
+    ASSERT_EQ(res.records.size(), 2u);
+    EXPECT_EQ(res.records[0].recipient, "alice@example.com");
+    EXPECT_EQ(res.records[1].recipient, "bob@example.com");
+    for (const auto& r : res.records) {
+        EXPECT_EQ(r.mta, "exchange2003");
+        EXPECT_EQ(r.reason, "userunknown");
+        EXPECT_EQ(r.diagnostic.find("MTS-ID"), std::string::npos);
+        EXPECT_NE(r.diagnostic.find("000C05A6"), std::string::npos);
+    }
+}
+
+// The Yahoo text, base64-encoded in the body.
+constexpr std::string_view yahoo_base64 = R"(From: MAILER-DAEMON@mta1.mail.example.net
+To: sender@example.org
+Subject: Failure Notice
+MIME-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+Content-Transfer-Encoding: base64
+
+U29ycnksIHdlIHdlcmUgdW5hYmxlIHRvIGRlbGl2ZXIgeW91ciBtZXNzYWdlIHRvIHRoZSBmb2xs
+b3dpbmcgYWRkcmVzcy4KCjx1c2VyQGV4YW1wbGUubmV0PjoKUmVtb3RlIGhvc3Qgc2FpZDogNTUy
+IDUuMi4yIDx1c2VyQGV4YW1wbGUubmV0Pi4uLiBNYWlsYm94IEZ1bGwgW1JDUFRfVE9dCgotLS0g
+QmVsb3cgdGhpcyBsaW5lIGlzIGEgY29weSBvZiB0aGUgbWVzc2FnZS4KCkZyb206IHNlbmRlckBl
+eGFtcGxlLm9yZwpUbzogdXNlckBleGFtcGxlLm5ldApTdWJqZWN0OiBoZWxsbwoKaGkK
+)";
+
+TEST(MtaProvider, YahooBase64Body) {
+    auto res = run(yahoo_base64);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "yahoo");
+    EXPECT_EQ(r.recipient, "user@example.net");
+    EXPECT_EQ(r.status, "5.2.2");
+    EXPECT_EQ(r.reply_code, "552");
+    EXPECT_EQ(r.smtp_command, "RCPT");
+    EXPECT_EQ(r.reason, "mailboxfull");
+    EXPECT_EQ(r.diagnostic, "552 5.2.2 <user@example.net>... Mailbox Full");
+}
+
+constexpr std::string_view ses_json = R"(From: SES Notifications <no-reply@sns.amazonaws.com>
+To: ops@example.org
+Subject: AWS Notification Message
+Content-Type: text/plain; charset=UTF-8
+
+{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General","bouncedRecipients":[{"emailAddress":"nobody@example.net","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}],"timestamp":"2020-01-02T03:04:05.000Z","reportingMTA":"dsn; a1-2.smtp-out.example.com"},"mail":{"source":"sender@example.org","destination":["nobody@example.net"]}}
+
+--
+If you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe.
+)";
+
+TEST(MtaProvider, AmazonSesJsonBounce) {
+    auto res = run(ses_json);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "amazonses");
+    EXPECT_EQ(r.recipient, "nobody@example.net");
+    EXPECT_EQ(r.status, "5.1.1");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.reason, "userunknown");
+    EXPECT_EQ(r.reporting_mta, "a1-2.smtp-out.example.com");
+    EXPECT_EQ(r.diagnostic, "550 5.1.1 user unknown");
+}
+
+constexpr std::string_view ses_envelope = R"(From: SES Notifications <no-reply@sns.amazonaws.com>
+Subject: AWS Notification Message
+Content-Type: text/plain; charset=UTF-8
+
+{
+  "Type" : "Notification",
+  "MessageId" : "00000000-0000-0000-0000-000000000000",
+  "Message" : "{\"notificationType\":\"Delivery\",\"delivery\":{\"recipients\":[\"ok@example.net\"],\"smtpResponse\":\"250 2.6.0 Message received\",\"reportingMTA\":\"a1-2.smtp-out.example.com\"}}",
+  "Timestamp" : "2020-01-02T03:04:05.000Z"
+}
+)";
+
+TEST(MtaProvider, AmazonSesSnsEnvelopeDelivery) {
+    auto res = run(ses_envelope);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.recipient, "ok@example.net");
+    EXPECT_EQ(r.reason, "delivered");
+    EXPECT_EQ(r.status, "2.6.0");
+    EXPECT_EQ(r.reply_code, "250");
+}
+
+// au one net (KDDI): a Japanese preface in ISO-2022-JP, then the English fields.
+const std::string kddi_iso2022jp = std::string(R"(From: no-reply@mail.example.dion.ne.jp
+To: sender@example.org
+Subject: Mail
+MIME-Version: 1.0
+Content-Type: text/plain; charset=iso-2022-jp
+Content-Transfer-Encoding: 7bit
+
+)") + "\x1b\x24\x42\x25\x61\x21\x3c\x25\x6b\x24\x72\x47\x5b\x3f\x2e\x24\x47\x24\x2d\x24\x5e\x24\x3b\x24\x73\x24\x47\x24\x37\x24\x3f\x21\x23\x1b\x28\x42\n" + R"(
+Your mail sent on: Thu, 29 Apr 2013 23:45:22 +0900
+     Could not be delivered to: <user@example.dion.ne.jp>
+     As their mailbox is full.
+)";
+
+TEST(MtaProvider, KddiIso2022jp) {
+    auto res = run(kddi_iso2022jp);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "kddi");
+    EXPECT_EQ(r.recipient, "user@example.dion.ne.jp");
+    EXPECT_EQ(r.reason, "mailboxfull");
+    EXPECT_EQ(r.diagnostic, "As their mailbox is full.");
+}
+
+constexpr std::string_view x6 = R"(From: mailer-daemon
+To: sender@example.org
+Subject: There was an error sending your mail
+Content-Type: text/plain
+
+We had trouble delivering your message. Full details follow:
+
+Subject: 'hello'
+Date: 'Thu, 29 Apr 2012 23:34:45 +0000'
+
+1 error(s):
+
+SMTP Server <mx.example.org> rejected recipient <user@example.org> (Error following RCPT command). It responded as follows: [550 5.1.1 User unknown]
+)";
+
+TEST(MtaProvider, X6RejectedRecipient) {
+    auto res = run(x6);
+    ASSERT_EQ(res.records.size(), 1u);
+    const auto& r = res.records[0];
+    EXPECT_EQ(r.mta, "x6");
+    EXPECT_EQ(r.recipient, "user@example.org");
+    EXPECT_EQ(r.smtp_command, "RCPT");
+    EXPECT_EQ(r.status, "5.1.1");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.reason, "userunknown");
+    EXPECT_EQ(r.remote_mta, "mx.example.org");
+}
+
+TEST(MtaProvider, ProviderReasonCodes) {
+    using ricochet::mta::provider_reason;
+    auto reason = [](std::string_view host, std::string_view d) { return std::string(provider_reason(host, d).first); };
+    EXPECT_EQ(reason("gmail-smtp-in.l.google.com", "550-5.2.1 The email account that you tried to reach is disabled."), "suspend");
+    EXPECT_EQ(reason("example.com", "554 delivery error: dd This user doesn't have a example.com account (u@example.com) [0] - mta1.mail.example.com"),
+              "userunknown");
+    EXPECT_EQ(reason("example.com.mail.protection.outlook.com", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]."), "blocked");
+    EXPECT_EQ(reason("orange.fr", "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]"), "userunknown");
+    EXPECT_EQ(reason("wanadoo.fr", "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]"), "spamdetected");
+    EXPECT_EQ(reason("user@ezweb.ne.jp", "550 : User unknown"), "filtered");
+    EXPECT_EQ(reason("user@ezweb.ne.jp", "550 <user@ezweb.ne.jp>: User unknown"), "");
+    EXPECT_EQ(reason("cox.net", "550 5.1.0 <a@example.com> sender rejected. AUP#CXDNS"), "requireptr");
+    EXPECT_EQ(reason("mx.example.org", "550 5.1.1 User unknown"), "");
+    EXPECT_EQ(reason("", ""), "");
+}
+
+}  // namespace

@@ -1,0 +1,514 @@
+// Tests of the plain-text MTA formats (src/mta/exim.cpp, mailru, qmail, sendmail, v5sendmail,
+// postfix, courier, opensmtpd, dragonfly, fml, apachejames, gmx, einsundeins, zoho) on small
+// hand-written messages: recipient, status / reply code, command, reason and the format name.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ricochet/ricochet.h"
+
+namespace {
+
+using namespace ricochet;
+
+const analyzer& az() {
+    static std::unique_ptr<analyzer> a = analyzer::create();
+    return *a;
+}
+
+analysis run(const std::string& msg) { return az().analyze(msg); }
+
+std::string crlf(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '\n') o += '\r';
+        o += c;
+    }
+    return o;
+}
+
+const record* find(const analysis& a, const std::string& rcpt) {
+    for (const auto& r : a.records)
+        if (r.recipient == rcpt) return &r;
+    return nullptr;
+}
+
+const std::string exim_msg = R"(From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+To: sender@example.net
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: alice@example.org, bob@example.com
+Message-Id: <E1abcde-000001-AB@mx.example.net>
+Date: Mon, 01 Jan 2024 10:00:00 +0000
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  alice@example.org
+    SMTP error from remote mail server after RCPT TO:<alice@example.org>:
+    host mx.example.org [192.0.2.10]: 550 5.1.1 <alice@example.org>:
+    Recipient address rejected: User unknown in local recipient table
+
+  bob
+    Unrouteable address
+
+------ This is a copy of the message, including all the headers. ------
+
+Return-path: <sender@example.net>
+To: alice@example.org, bob@example.com
+Subject: hello
+
+hi
+)";
+
+TEST(MtaText, Exim) {
+    analysis a = run(exim_msg);
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* r = find(a, "alice@example.org");
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->mta, "exim");
+    EXPECT_EQ(r->status, "5.1.1");
+    EXPECT_EQ(r->reply_code, "550");
+    EXPECT_EQ(r->smtp_command, "RCPT");
+    EXPECT_EQ(r->reason, "userunknown");
+    EXPECT_EQ(r->remote_mta, "mx.example.org");
+    // A bare local part takes its domain from X-Failed-Recipients.
+    const record* b = find(a, "bob@example.com");
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->reason, "hostunknown");
+    EXPECT_EQ(b->rule, "exim-unrouteable");
+}
+
+TEST(MtaText, EximCrlfDelayWarning) {
+    const std::string msg = crlf(R"(From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+To: sender@example.net
+Subject: Warning: message 1abcde-000001-AB delayed 24 hours
+X-Failed-Recipients: carol@example.org
+
+This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mx.example.net.
+
+The address to which the message has not yet been delivered is:
+
+  carol@example.org
+    host mx.example.org [192.0.2.10]
+    Delay reason: SMTP error from remote mail server after MAIL FROM:<sender@example.net> SIZE=1024:
+    451 4.7.1 Greylisted, please try again later
+
+No action is required on your part.
+)");
+    analysis a = run(msg);
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.recipient, "carol@example.org");
+    EXPECT_EQ(r.mta, "exim");
+    EXPECT_EQ(r.action, "delayed");
+    EXPECT_EQ(r.smtp_command, "MAIL");
+    EXPECT_EQ(r.reply_code, "451");
+    EXPECT_EQ(r.status, "4.7.1");
+}
+
+TEST(MtaText, EximRetryTimeout) {
+    analysis a = run(R"(From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: dave@example.org
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  dave@example.org
+    retry timeout exceeded
+
+------ This is a copy of the message, including all the headers. ------
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].reason, "expired");
+    EXPECT_EQ(a.records[0].rule, "exim-retry-timeout");
+}
+
+TEST(MtaText, MailruBase64) {
+    // The text part is base64: "Это письмо создано автоматически сервером Mail.Ru ..." + Exim text.
+    const std::string text =
+        "Это письмо создано автоматически сервером Mail.Ru, отвечать на него не нужно.\n\n"
+        "К сожалению, Ваше письмо не может быть доставлено одному или нескольким получателям:\n\n"
+        "  erin@example.org\n"
+        "    SMTP error from remote mail server after RCPT TO:<erin@example.org>:\n"
+        "    host mx.example.org [192.0.2.20]: 552 5.2.2 Mailbox full\n\n"
+        "**********************\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  erin@example.org\n"
+        "    SMTP error from remote mail server after RCPT TO:<erin@example.org>:\n"
+        "    host mx.example.org [192.0.2.20]: 552 5.2.2 Mailbox full\n";
+    static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string b64;
+    std::size_t i = 0;
+    for (; i + 2 < text.size(); i += 3) {
+        unsigned v = (static_cast<unsigned char>(text[i]) << 16) | (static_cast<unsigned char>(text[i + 1]) << 8) | static_cast<unsigned char>(text[i + 2]);
+        b64 += tbl[(v >> 18) & 63];
+        b64 += tbl[(v >> 12) & 63];
+        b64 += tbl[(v >> 6) & 63];
+        b64 += tbl[v & 63];
+        if (b64.size() % 77 == 76) b64 += '\n';
+    }
+    if (i < text.size()) {
+        unsigned v = static_cast<unsigned char>(text[i]) << 16;
+        if (i + 1 < text.size()) v |= static_cast<unsigned char>(text[i + 1]) << 8;
+        b64 += tbl[(v >> 18) & 63];
+        b64 += tbl[(v >> 12) & 63];
+        b64 += i + 1 < text.size() ? tbl[(v >> 6) & 63] : '=';
+        b64 += '=';
+    }
+    std::string msg = "From: mailer-daemon@corp.mail.ru\nTo: sender@mail.ru\nSubject: Mail failure.\n"
+                      "X-Failed-Recipients: erin@example.org\nMIME-Version: 1.0\n"
+                      "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + b64 + "\n";
+    analysis a = run(msg);
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "mailru");
+    EXPECT_EQ(a.records[0].recipient, "erin@example.org");
+    EXPECT_EQ(a.records[0].smtp_command, "RCPT");
+    EXPECT_EQ(a.records[0].status, "5.2.2");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
+TEST(MtaText, Qmail) {
+    analysis a = run(R"(From: MAILER-DAEMON@mx.example.net
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<frank@example.org>:
+192.0.2.30 does not like recipient.
+Remote host said: 550 5.1.1 <frank@example.org>... User Unknown
+Giving up on 192.0.2.30.
+
+<grace@nowhere.example>:
+Sorry, I couldn't find any host named nowhere.example. (#5.1.2)
+
+--- Below this line is a copy of the message.
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* f = find(a, "frank@example.org");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->mta, "qmail");
+    EXPECT_EQ(f->smtp_command, "RCPT");
+    EXPECT_EQ(f->reply_code, "550");
+    EXPECT_EQ(f->reason, "userunknown");
+    const record* g = find(a, "grace@nowhere.example");
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->reason, "hostunknown");
+    EXPECT_EQ(g->rule, "qmail-no-host");
+}
+
+TEST(MtaText, QmailSmtpDeliveryProgram) {
+    analysis a = run(R"(From: postmaster@mail.example.net
+Subject: failure notice
+
+Hi. This is the smtp delivery program. I'm afraid I wasn't able to deliver your message to the following addresses.
+
+<heidi@example.org>:
+192.0.2.31 failed after I sent the message.
+Remote host said: 554 5.7.1 Message rejected as spam
+
+--- Below this line is a copy of the message.
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "qmail");
+    EXPECT_EQ(a.records[0].recipient, "heidi@example.org");
+    EXPECT_EQ(a.records[0].smtp_command, "DATA");
+    EXPECT_EQ(a.records[0].reply_code, "554");
+}
+
+TEST(MtaText, SendmailTranscript) {
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>
+To: sender@example.net
+Subject: Returned mail: see transcript for details
+
+The original message was received at Mon, 1 Jan 2024 10:00:00 +0000
+from localhost [127.0.0.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<ivan@example.org>
+    (reason: 550 5.1.1 <ivan@example.org>... User unknown)
+<judy@example.org>
+    (reason: 552 5.2.2 Mailbox full)
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+>>> RCPT To:<ivan@example.org>
+<<< 550 5.1.1 <ivan@example.org>... User unknown
+550 5.1.1 <ivan@example.org>... User unknown
+>>> DATA
+<<< 552 5.2.2 Mailbox full
+552 5.2.2 <judy@example.org>... Mailbox full
+
+   ----- Original message follows -----
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* i = find(a, "ivan@example.org");
+    ASSERT_NE(i, nullptr);
+    EXPECT_EQ(i->mta, "sendmail");
+    EXPECT_EQ(i->smtp_command, "RCPT");
+    EXPECT_EQ(i->status, "5.1.1");
+    EXPECT_EQ(i->reason, "userunknown");
+    EXPECT_EQ(i->remote_mta, "mx.example.org");
+    const record* j = find(a, "judy@example.org");
+    ASSERT_NE(j, nullptr);
+    EXPECT_EQ(j->smtp_command, "DATA");
+    EXPECT_EQ(j->reply_code, "552");
+    EXPECT_EQ(j->reason, "mailboxfull");
+}
+
+TEST(MtaText, V5Sendmail) {
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@old.example.net>
+Subject: Returned mail: User unknown
+
+   ----- Transcript of session follows -----
+While talking to mx.example.edu:
+>>> RCPT To:<mallory@example.edu>
+<<< 550 <mallory@example.edu>... User unknown
+550 <mallory@example.edu>... User unknown
+
+   ----- Unsent message follows -----
+To: mallory@example.edu
+Subject: hi
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "v5sendmail");
+    EXPECT_EQ(a.records[0].recipient, "mallory@example.edu");
+    EXPECT_EQ(a.records[0].smtp_command, "RCPT");
+    EXPECT_EQ(a.records[0].reply_code, "550");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
+TEST(MtaText, PostfixWithDsn) {
+    analysis a = run(R"(From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: sender@example.net
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BND"
+
+--BND
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+                   The mail system
+
+<niaj@example.org>: host mx.example.org[192.0.2.40] said: 550 5.7.1
+    <niaj@example.org>: Relay access denied (in reply to RCPT TO command)
+
+--BND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+X-Postfix-Queue-ID: 4ABCDEF
+
+Final-Recipient: rfc822; niaj@example.org
+Action: failed
+Status: 5.7.1
+Remote-MTA: dns; mx.example.org
+Diagnostic-Code: smtp; 550 5.7.1 <niaj@example.org>: Relay access denied
+
+--BND--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "postfix");
+    EXPECT_EQ(r.recipient, "niaj@example.org");
+    EXPECT_EQ(r.smtp_command, "RCPT");
+    EXPECT_EQ(r.status, "5.7.1");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.reason, "norelaying");
+    EXPECT_EQ(r.diagnostic.find("in reply to"), std::string::npos);
+}
+
+TEST(MtaText, Courier) {
+    analysis a = run(R"(From: postmaster@mx.example.net
+Subject: NOTICE: mail delivery status.
+
+This is a delivery status notification from mx.example.net,
+running the Courier mail server, version 1.0.
+
+                           UNDELIVERABLE MAIL
+
+Your message to the following recipients cannot be delivered:
+
+<olivia@example.org>:
+    mx.example.org [192.0.2.50]:
+>>> RCPT TO:<olivia@example.org>
+<<< 550 5.1.1 <olivia@example.org>... User Unknown
+
+---------------------------------------------------------------------------
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "courier");
+    EXPECT_EQ(a.records[0].smtp_command, "RCPT");
+    EXPECT_EQ(a.records[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
+TEST(MtaText, OpenSmtpd) {
+    analysis a = run(R"(From: Mailer Daemon <MAILER-DAEMON@mx.example.net>
+Subject: Delivery status notification: error
+
+    Hi!
+
+    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.
+
+    An error has occurred while attempting to deliver a message for
+    the following list of recipients:
+
+peggy@example.org: 550 5.1.1 <peggy@example.org>... User Unknown
+rupert@nowhere.example: Domain does not exist
+
+    Below is a copy of the original message:
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    EXPECT_EQ(a.records[0].mta, "opensmtpd");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+    EXPECT_EQ(a.records[1].recipient, "rupert@nowhere.example");
+    EXPECT_EQ(a.records[1].reason, "hostunknown");
+}
+
+TEST(MtaText, DragonFly) {
+    analysis a = run(R"(From: MAILER-DAEMON <>
+Subject: Mail delivery failed
+
+This is the DragonFly Mail Agent v0.13 at df.example.net.
+
+There was an error delivering your mail to <sybil@example.org>.
+
+mx.example.org [192.0.2.60] did not like our final DATA:
+552 5.3.4 Message too big for system
+
+Message headers follow.
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "dragonfly");
+    EXPECT_EQ(a.records[0].recipient, "sybil@example.org");
+    EXPECT_EQ(a.records[0].smtp_command, "DATA");
+    EXPECT_EQ(a.records[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(a.records[0].reply_code, "552");
+    EXPECT_EQ(a.records[0].reason, "mesgtoobig");
+}
+
+TEST(MtaText, Fml) {
+    analysis a = run(R"(From: list-admin@example.org
+Subject: You sender@example.net are not member (list ML)
+X-MLServer: fml [fml 4.0.3 release]
+Message-Id: <202401011000.FML0001.list@example.org>
+
+You are not a member of this mailing list <list@example.org>.
+
+Original mail as follows:
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "fml");
+    EXPECT_EQ(a.records[0].recipient, "list@example.org");
+    EXPECT_EQ(a.records[0].reason, "rejected");
+}
+
+TEST(MtaText, ApacheJames) {
+    analysis a = run(R"(From: postmaster@example.org
+Subject: [BOUNCE] Test message
+Message-ID: <1.2.3.JavaMail.james@example.org>
+
+Error: Invalid user address
+
+Error message below:
+550 - Requested action not taken: no such user here
+
+Message details:
+  Subject: Test message
+  MAIL FROM: sender@example.net
+  RCPT TO: trent@example.org
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "apachejames");
+    EXPECT_EQ(a.records[0].recipient, "trent@example.org");
+    EXPECT_EQ(a.records[0].reply_code, "550");
+}
+
+TEST(MtaText, Gmx) {
+    analysis a = run(R"(From: MAILER-DAEMON@mail.gmx.net
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following address
+failed:
+
+"victor@example.org":
+
+SMTP error from remote server after RCPT command:
+host: mx.example.org
+5.1.1 <victor@example.org>... User Unknown
+
+--- The header of the original message is following. ---
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "gmx");
+    EXPECT_EQ(a.records[0].recipient, "victor@example.org");
+    EXPECT_EQ(a.records[0].smtp_command, "RCPT");
+    EXPECT_EQ(a.records[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(a.records[0].status, "5.1.1");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
+TEST(MtaText, EinsUndEins) {
+    analysis a = run(R"(From: "Mail Delivery System" <mailer-daemon@kundenserver.de>
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following address(es)
+failed:
+
+walter@example.org:
+SMTP error from remote server for TEXT command, host: mx.example.org (192.0.2.70) reason: 552 5.3.4 Message size exceeds fixed limit
+
+--- The header of the original message is following. ---
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "einsundeins");
+    EXPECT_EQ(a.records[0].recipient, "walter@example.org");
+    EXPECT_EQ(a.records[0].smtp_command, "DATA");
+    EXPECT_EQ(a.records[0].reply_code, "552");
+    EXPECT_EQ(a.records[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(a.records[0].reason, "mesgtoobig");
+}
+
+TEST(MtaText, Zoho) {
+    analysis a = run(R"(From: mailer-daemon@mail.zoho.com
+Subject: Undelivered Mail Returned to Sender
+
+This message was created automatically by mail delivery software.
+A message that you sent could not be delivered to one or more of its recipients. This is a permanent error.
+
+xavier@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <xavier@example.org>... User Unknown
+
+Received:from mail.zoho.com by mx.zohomail.com
+Message-ID:<1@zoho.example.com>
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "zoho");
+    EXPECT_EQ(a.records[0].recipient, "xavier@example.org");
+    EXPECT_EQ(a.records[0].reply_code, "550");
+    EXPECT_EQ(a.records[0].status, "5.1.1");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
+}  // namespace
