@@ -2,11 +2,13 @@
 // the report -> per-record completion (codes from the text, command, action) -> classification ->
 // hard/soft -> the original message's headers and the bounce's date.
 #include <exception>
+#include <tuple>
 
 #include "dsn/codes.h"
 #include "mime/message.h"
 #include "mta/common.h"
 #include "mta/format.h"
+#include "mta/provider_codes.h"
 #include "reason/classifier.h"
 #include "reason/taxonomy.h"
 #include "ricochet/ricochet.h"
@@ -115,6 +117,16 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     ev.action = r.action;
     ev.diagnostic_type = r.diagnostic_type;
     std::string hint = r.reason, hint_rule = r.rule;
+    if (hint.empty()) {
+        // Receiving providers' own codes decide where they are specific: look them up by the host
+        // that answered, then by the recipient's domain.
+        auto [reason, rule] = mta::provider_reason(r.remote_mta, final_words);
+        if (reason.empty()) std::tie(reason, rule) = mta::provider_reason(util::domain_of(r.recipient), final_words);
+        if (!reason.empty()) {
+            hint = std::string(reason);
+            hint_rule = std::string(rule);
+        }
+    }
     ev.hint = hint;
     ev.hint_rule = hint_rule;
     reason::verdict v = classes.decide(ev);
