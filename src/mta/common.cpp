@@ -47,7 +47,6 @@ constexpr std::string_view original_markers[] = {
     "--- The header of the original message is following",
     "Original message headers:",
     "Original message header:",
-    "The original message was received",
     "Content-Type: message/rfc822",
     "Content-Type: text/rfc822-headers",
     "----- Original message header -----",
