@@ -165,8 +165,8 @@ verdict classifier::decide(const evidence& ev) const {
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
-    } else if (text_reason == "userunknown" && !sm.decisive &&
-               (ev.command == "DATA" || (ev.command.empty() && !ev.status.empty() && ev.status.substr(1, 3) != ".1."))) {
+    } else if (text_reason == "userunknown" && !sm.decisive && ev.command != "RCPT" && ev.command != "MAIL" &&
+               ev.command != "CONN" && ev.command != "HELO" && ev.command != "EHLO" && !util::istarts_with(ev.status.substr(std::min<std::size_t>(1, ev.status.size())), ".1.")) {
         // "User unknown" that is not the answer to RCPT and whose status does not name a bad
         // mailbox (x.1.1): the address passed recipient verification at RCPT, and the refusal came
         // later, from a filter in front of the mailbox (the message, not the address, was refused).
