@@ -33,7 +33,15 @@ bool parse(const context& ctx, std::vector<record>& out) {
     record* cur = nullptr;
     std::string diag;
     auto finish = [&] {
-        if (cur) cur->diagnostic = util::squeeze(diag);
+        if (cur) {
+            cur->diagnostic = util::squeeze(diag);
+            // Exchange's own NDR code 000C05A6 is "unknown recipient": the directory lookup
+            // failed, whatever the SMTP phase.
+            if (util::icontains(cur->diagnostic, "(000C05A6)")) {
+                cur->reason = "userunknown";
+                cur->rule = "exchange2003-000c05a6";
+            }
+        }
         diag.clear();
     };
     for (std::size_t i = 0; i < ls.size(); ++i) {

@@ -101,6 +101,7 @@ verdict kddi(std::string_view d) {
     // "550 <user@ezweb.ne.jp>: User unknown" when the mailbox does not exist.
     std::string s = util::squeeze(d);
     if (util::icontains(s, "550 : User unknown")) return {"filtered", "kddi-filter-refused"};
+    if (util::icontains(s, "550 <") && util::icontains(s, ">: User unknown")) return {"userunknown", "kddi-no-such-mailbox"};
     return {};
 }
 
@@ -147,6 +148,7 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
         if (verdict v = yahoo(d); !v.first.empty()) return v;
     }
     if (util::icontains(d, "outlook.com") || util::icontains(d, "RESOLVER.") || util::icontains(d, "sender.office.com") ||
+        util::icontains(d, "mailbox unavailable (-") ||
         under(host, {"outlook.com", "hotmail.com", "live.com", "msn.com", "protection.outlook.com", "hotmail.co.jp", "hotmail.fr", "outlook.jp"})) {
         if (verdict v = microsoft(d); !v.first.empty()) return v;
     }

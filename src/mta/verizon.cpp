@@ -32,6 +32,11 @@ bool parse(const context& ctx, std::vector<record>& out) {
         std::string_view err = line_value(text, "Error");
         record r = make_record(addr, err.empty() ? std::string_view("Message could not be delivered to mobile.") : err);
         r.action = "failed";
+        // The multimedia gateway's "No valid recipients for this MM": the number has no mailbox.
+        if (util::icontains(err, "No valid recipients")) {
+            r.reason = "userunknown";
+            r.rule = "verizon-no-valid-recipients";
+        }
         out.push_back(std::move(r));
         return true;
     }
