@@ -68,7 +68,7 @@ bool is_action(std::string_view a) {
     return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
 }
 
-void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text) {
+void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text, bool whole_report) {
     r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
@@ -116,6 +116,7 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     ev.command = r.smtp_command;
     ev.action = r.action;
     ev.diagnostic_type = r.diagnostic_type;
+    ev.whole_report = whole_report;
     std::string hint = r.reason, hint_rule = r.rule;
     if (hint.empty()) {
         // Receiving providers' own codes decide where they are specific: look them up by the host
@@ -190,7 +191,7 @@ analysis analyzer::analyze(std::string_view bytes) const noexcept {
         std::string_view error_text = mta::before_original(body);
         if (error_text.size() > 65536) error_text = error_text.substr(0, 65536);
         for (auto& r : recs) {
-            complete(r, *impl_->classes, lim, error_text);
+            complete(r, *impl_->classes, lim, error_text, true);
             r.mta = std::string(mta_name);
             if (r.timestamp.empty()) r.timestamp = timestamp;
             if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
@@ -217,7 +218,7 @@ classification analyzer::classify(std::string_view text) const noexcept {
     try {
         record r = mta::make_record("", text);
         r.recipient = util::first_address(text);
-        complete(r, *impl_->classes, impl_->opts.limit, {});
+        complete(r, *impl_->classes, impl_->opts.limit, {}, false);
         c.reason = r.reason;
         c.category = r.category;
         c.hard = r.hard;

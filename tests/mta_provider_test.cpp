@@ -330,7 +330,7 @@ TEST(MtaProvider, ProviderReasonCodes) {
     EXPECT_EQ(reason("orange.fr", "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]"), "userunknown");
     EXPECT_EQ(reason("wanadoo.fr", "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]"), "spamdetected");
     EXPECT_EQ(reason("user@ezweb.ne.jp", "550 : User unknown"), "filtered");
-    EXPECT_EQ(reason("user@ezweb.ne.jp", "550 <user@ezweb.ne.jp>: User unknown"), "");
+    EXPECT_EQ(reason("user@ezweb.ne.jp", "550 <user@ezweb.ne.jp>: User unknown"), "userunknown");
     EXPECT_EQ(reason("cox.net", "550 5.1.0 <a@example.com> sender rejected. AUP#CXDNS"), "requireptr");
     EXPECT_EQ(reason("mx.example.org", "550 5.1.1 User unknown"), "");
     EXPECT_EQ(reason("", ""), "");

@@ -165,11 +165,14 @@ verdict classifier::decide(const evidence& ev) const {
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
-    } else if (text_reason == "userunknown" && !sm.decisive && ev.command != "RCPT" && ev.command != "MAIL" &&
-               ev.command != "CONN" && ev.command != "HELO" && ev.command != "EHLO" && !util::istarts_with(ev.status.substr(std::min<std::size_t>(1, ev.status.size())), ".1.")) {
-        // "User unknown" that is not the answer to RCPT and whose status does not name a bad
-        // mailbox (x.1.1): the address passed recipient verification at RCPT, and the refusal came
-        // later, from a filter in front of the mailbox (the message, not the address, was refused).
+    } else if (text_reason == "userunknown" && !sm.decisive && !util::istarts_with(text, "mail.local:") &&
+               (ev.command == "DATA" || (ev.whole_report && ev.command.empty())) &&
+               !util::istarts_with(ev.status.substr(std::min<std::size_t>(1, ev.status.size())), ".1.")) {
+        // "User unknown" that is not the answer to RCPT, in a whole report that would have said so
+        // (or said at DATA), and whose status does not name a bad mailbox (x.1.x): the address
+        // passed recipient verification, and the refusal came later, from a filter in front of the
+        // mailbox (the message, not the address, was refused). A bare pasted line has no such
+        // context and keeps its plain meaning.
         pick("filtered", ev.command == "DATA" ? "userunknown-at-data" : "userunknown-not-at-rcpt");
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
@@ -191,6 +194,8 @@ verdict classifier::decide(const evidence& ev) const {
     // (A "delayed" report is still being retried: not expired yet.)
     if (cls == '4' && ev.action == "failed" && !sm.decisive && (v.rule == "network.conn" || v.reason == "onhold"))
         pick("expired", "temporary-failure-gave-up");
+    // A report that is still retrying a refused or timed-out connection: the queue will expire it.
+    if (ev.action == "delayed" && v.rule == "network.conn") pick("expired", "connection-retried");
     // A DNS answer that the reporting server itself treats as temporary (4xx) is a network error,
     // not proof that the domain does not exist.
     if (cls == '4' && v.reason == "hostunknown" && !sm.decisive) pick("networkerror", "dns-failure-temporary");
@@ -202,7 +207,8 @@ verdict classifier::decide(const evidence& ev) const {
     else if ((v.reason == "filtered" || v.reason == "onhold" || v.reason == "userunknown") && !sm.decisive && ev.command == "MAIL")
         pick("rejected", "refused-at-mail-from");
     // A diagnostic of type X-Unix comes from a local delivery program (procmail, a pipe).
-    if (util::iequals(ev.diagnostic_type, "x-unix") && (vague || v.reason == "syntaxerror" || v.reason == "undefined"))
+    if (util::iequals(ev.diagnostic_type, "x-unix") &&
+        (vague || v.reason == "syntaxerror" || v.reason == "undefined" || v.rule == "action-delayed"))
         pick("mailererror", "diagnostic-type-x-unix");
 
     // Hard or soft: a 4xx is never hard; a 5xx is hard for the reasons that are permanent by

@@ -36,6 +36,7 @@ struct evidence {
     std::string_view action;
     std::string_view diagnostic_type;  // RFC 3464 type: smtp, x-unix, ...
     std::string_view hint;       // a reason a format module already knows (provider code), or empty
+    bool whole_report = false;   // the evidence comes from a whole bounce (not a bare pasted line)
     std::string_view hint_rule;  // the rule id for the hint
 };
 
