@@ -1,0 +1,73 @@
+// mta/x2: an unnamed qmail-derived MTA (From MAILER-DAEMON, Subject "Delivery failure" / "failed
+// delivery" / "Permanent Delivery Failure"):
+//
+//   Message from example.com.
+//   Unable to deliver message to the following address(es).
+//
+//   <kijitora@example.com>:
+//   This user doesn't have a example.com account (kijitora@example.com) [0]
+//
+//   --- Original message follows.
+//
+// Each "<address>:" line starts a recipient; the lines under it up to a blank line are its error.
+// qmail's own "I'm not going to try again; this message has been in the queue too long." states
+// that the queue expired the message (expired).
+#include "mta/common.h"
+#include "util/address.h"
+#include "util/text.h"
+
+namespace ricochet::mta {
+namespace {
+
+bool parse(const context& ctx, std::vector<record>& out) {
+    std::string_view body = ctx.body;
+    std::size_t head = find_marker_line(body, {"Unable to deliver message to the following address(es)."});
+    if (head == std::string_view::npos) return false;
+    // "Message from <domain>." on the line right before it.
+    std::string_view before = body.substr(0, head);
+    while (!before.empty() && (before.back() == '\n' || util::is_space(before.back()))) before.remove_suffix(1);
+    if (std::size_t nl = before.rfind('\n'); nl != std::string_view::npos) before = before.substr(nl + 1);
+    if (!util::istarts_with(util::trim(before), "Message from ")) return false;
+    std::string_view text = body.substr(head);
+    std::size_t end = find_marker_line(text, {"--- Original message follows", "--- Below this line is a copy of the message"});
+    if (end != std::string_view::npos) text = text.substr(0, end);
+    if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
+
+    std::string addr, diag;
+    auto flush = [&] {
+        if (addr.empty()) return;
+        record r = make_record(addr, diag);
+        if (!r.recipient.empty() && out.size() < ctx.lim.max_recipients) {
+            if (util::icontains(diag, "this message has been in the queue too long")) {
+                r.reason = "expired";
+                r.rule = "qmail-queue-too-long";
+            }
+            out.push_back(std::move(r));
+        }
+        addr.clear();
+        diag.clear();
+    };
+    for (std::string_view line : util::lines(text)) {
+        std::string_view t = util::trim(line);
+        if (t.empty()) {
+            flush();
+            continue;
+        }
+        if (t.front() == '<' && t.size() > 3 && t.substr(t.size() - 2) == ">:") {
+            flush();
+            addr = util::clean_address(t.substr(0, t.size() - 1));
+            continue;
+        }
+        if (addr.empty() || diag.size() > ctx.lim.max_diagnostic_bytes) continue;
+        if (!diag.empty()) diag += ' ';
+        diag.append(t);
+    }
+    flush();
+    return !out.empty();
+}
+
+}  // namespace
+
+extern const format format_x2{"x2", 470, parse};
+
+}  // namespace ricochet::mta
