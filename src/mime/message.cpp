@@ -150,14 +150,29 @@ struct walker {
         read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)), view.original_headers, lim, view.warnings);
         // The first text of the original (some formats quote the error there, e.g. Google Groups).
         GMimeObject* body = g_mime_message_get_mime_part(msg);
-        if (body && GMIME_IS_PART(body)) {
-            GMimeContentType* ct = g_mime_object_get_content_type(body);
-            if (lower_type(ct).starts_with("text/")) {
-                std::string t;
-                text_of(GMIME_PART(body), ct, t);
-                if (t.size() > 8192) t.resize(8192);
-                view.original_body_start = std::move(t);
-            }
+        std::string t;
+        original_text(body, 0, t);
+        if (t.size() > 8192) t.resize(8192);
+        view.original_body_start = std::move(t);
+    }
+
+    // The first text part of an attached message and any delivery-status part in it: a bounce
+    // forwarded as an attachment keeps its report there.
+    void original_text(GMimeObject* obj, int depth, std::string& out) {
+        if (!obj || depth > 4 || out.size() >= 8192) return;
+        if (GMIME_IS_MULTIPART(obj)) {
+            GMimeMultipart* mp = GMIME_MULTIPART(obj);
+            int n = g_mime_multipart_get_count(mp);
+            for (int i = 0; i < n && i < 16; ++i) original_text(g_mime_multipart_get_part(mp, i), depth + 1, out);
+            return;
+        }
+        if (!GMIME_IS_PART(obj)) return;
+        GMimeContentType* ct = g_mime_object_get_content_type(obj);
+        std::string type = lower_type(ct);
+        bool first_text = type == "text/plain" && out.empty();
+        if (first_text || type == "message/delivery-status") {
+            if (!out.empty()) out += "\n\n";
+            text_of(GMIME_PART(obj), ct, out);
         }
     }
 

@@ -42,6 +42,12 @@ bool parse(const context& ctx, std::vector<record>& out) {
         r.diagnostic = pr.diagnostic;
         r.reporting_mta = rep.message.reporting_mta;
         if (r.diagnostic.empty() && !pr.status_comment.empty()) r.diagnostic = pr.status_comment;
+        // The reporting MTA's own words for the status ("Status: 5.2.1 (mailbox disabled, not
+        // accepting messages)") outrank a remote text that says less.
+        if (util::icontains(pr.status_comment, "mailbox disabled")) {
+            r.reason = "suspend";
+            r.rule = "dsn-status-comment-disabled";
+        }
         if (r.diagnostic.empty() || r.diagnostic.size() < 6) {
             // The human-readable part's paragraph about this recipient, unless that paragraph is
             // the delivery-status fields themselves written inline.
