@@ -108,6 +108,9 @@ TEST(address, cleans_report_forms) {
     EXPECT_EQ(util::clean_address("\"Bob\" <bob@example.net>"), "bob@example.net");
     EXPECT_EQ(util::clean_address("mailto:bob@example.net."), "bob@example.net");
     EXPECT_EQ(util::clean_address("bob"), "");
+    EXPECT_EQ(util::clean_address("<\"first..last\"@Example.ORG>..."), "\"first..last\"@example.org");
+    EXPECT_EQ(util::clean_address("rfc822; root@localhost"), "");
+    EXPECT_EQ(util::clean_address("rfc822; root@localhost", true), "root@localhost");
     auto all = util::find_addresses("to <a@example.com>, b@example.org; and again a@example.com");
     ASSERT_EQ(all.size(), 2u);
     EXPECT_EQ(all[1], "b@example.org");

@@ -53,14 +53,14 @@ bool recipient_line(std::string_view line, std::string& addr, std::string_view& 
         if (close == std::string_view::npos) {
             // "(expanded from" folded onto the next line.
             if (util::trim(line.substr(p)) != "(expanded from" && !util::istarts_with(util::trim(line.substr(p)), "(expanded from <")) return false;
-            addr = util::clean_address(line.substr(0, gt + 1));
+            addr = util::clean_address(line.substr(0, gt + 1), /*allow_local=*/true);
             rest = {};
             return !addr.empty();
         }
         p = close + 1;
     }
     if (p >= line.size() || line[p] != ':') return false;
-    addr = util::clean_address(line.substr(0, gt + 1));
+    addr = util::clean_address(line.substr(0, gt + 1), /*allow_local=*/true);
     rest = util::trim(line.substr(p + 1));
     return !addr.empty();
 }

@@ -41,6 +41,18 @@ std::string clean_address(std::string_view s, bool allow_local) {
         if (inner.find('@') != std::string_view::npos) s = inner;
     }
     s = trim(s);
+    // A quoted local part ("first..last"@example.org, RFC 5321 section 4.1.2) keeps its quotes.
+    if (std::size_t at = s.rfind("\"@"); at != std::string_view::npos && at > 0) {
+        std::size_t open = s.rfind('"', at - 1);
+        if (open != std::string_view::npos && open + 1 < at) {
+            std::size_t e = at + 2;
+            while (e < s.size() && domain_char(s[e])) ++e;
+            std::string q(s.substr(open, e - open));
+            while (!q.empty() && q.back() == '.') q.pop_back();
+            for (std::size_t i = q.rfind('@') + 1; i < q.size(); ++i) q[i] = lower(q[i]);
+            if (looks_like_address(q, allow_local)) return q;
+        }
+    }
     while (!s.empty() && (s.front() == '<' || s.front() == '(' || s.front() == '[' || s.front() == '\'' || s.front() == '"' || s.front() == ':'))
         s.remove_prefix(1);
     while (!s.empty() && (s.back() == '>' || s.back() == ')' || s.back() == '.' || s.back() == ',' || s.back() == ';' ||
