@@ -114,6 +114,10 @@ report parse(std::string_view text, const limits& lim) {
                 else if (util::iequals(name, "action") || util::iequals(name, "status") ||
                          util::iequals(name, "diagnostic-code") || util::iequals(name, "remote-mta")) {
                     // Fields of a recipient whose Final-Recipient line is missing or comes later.
+                    if (out.recipients.size() >= lim.max_recipients) {
+                        out.truncated = true;
+                        return out;
+                    }
                     out.recipients.emplace_back();
                     cur = &out.recipients.back();
                     cur_has_final = cur_has_original = false;
