@@ -48,27 +48,48 @@ std::unique_ptr<classifier> classifier::build(std::string_view tsv, std::string*
     RE2::Options opts;
     opts.set_case_sensitive(false);
     opts.set_log_errors(false);
-    opts.set_max_mem(256 << 20);
-    c->set_ = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+    // Each row has its own DFA cache; a small budget bounds memory (a search that exceeds it falls
+    // back to the NFA for that call).
+    opts.set_max_mem(2 << 20);
+    c->rows_re_ = std::make_unique<re2::FilteredRE2>(3);
     for (const auto& r : c->rows_) {
-        std::string err;
-        if (c->set_->Add(r.pattern, &err) < 0) {
-            if (error) *error = "pattern " + r.id + " (line " + std::to_string(r.line) + "): " + err;
+        int id = -1;
+        RE2::ErrorCode code = c->rows_re_->Add(r.pattern, opts, &id);
+        if (code != RE2::NoError) {
+            RE2 probe(r.pattern, opts);
+            if (error) *error = "pattern " + r.id + " (line " + std::to_string(r.line) + "): " + probe.error();
             return nullptr;
         }
     }
-    if (!c->set_->Compile()) {
-        if (error) *error = "pattern set does not compile (out of memory)";
-        return nullptr;
+    std::vector<std::string> atoms;
+    c->rows_re_->Compile(&atoms);
+    if (!atoms.empty()) {
+        RE2::Options lit;
+        lit.set_log_errors(false);
+        lit.set_max_mem(16 << 20);
+        c->atoms_ = std::make_unique<RE2::Set>(lit, RE2::UNANCHORED);
+        for (const auto& a : atoms) {
+            if (c->atoms_->Add(RE2::QuoteMeta(a), nullptr) < 0) {
+                if (error) *error = "prefilter atom does not compile: " + a;
+                return nullptr;
+            }
+        }
+        if (!c->atoms_->Compile()) {
+            if (error) *error = "prefilter atoms do not compile (out of memory)";
+            return nullptr;
+        }
     }
     return c;
 }
 
 int classifier::match(std::string_view text) const {
     if (text.empty()) return -1;
-    std::vector<int> hits;
-    if (!set_->Match(text, &hits) || hits.empty()) return -1;
-    return *std::min_element(hits.begin(), hits.end());
+    std::vector<int> found;
+    if (atoms_) {
+        std::string lower = util::ascii_lower(text);
+        atoms_->Match(lower, &found);
+    }
+    return rows_re_->FirstMatch(text, found);
 }
 
 status_meaning reason_of_status(std::string_view s) noexcept {

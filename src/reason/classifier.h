@@ -1,7 +1,12 @@
 // reason/classifier: decides the reason of one failed recipient from its evidence: the enhanced
-// status code, the reply code, the diagnostic text (against the pattern set compiled once from
-// patterns.tsv into one RE2::Set), the SMTP command and the action. The compiled set is immutable
-// and shared by all threads.
+// status code, the reply code, the diagnostic text (against the pattern rows of patterns.tsv), the
+// SMTP command and the action. Immutable once built; shared by all threads.
+//
+// Matching: an RE2::FilteredRE2 over the rows, prefiltered by the rows' literal atoms (found with
+// one RE2::Set of literals on the lower-cased text), then each candidate row's own RE2 in file
+// order. One RE2::Set over all rows was simpler, but its lazily built DFA kept growing on varied
+// real-world text (bench/: 175 us/line and 146-267 MB after 100k distinct lines); the prefilter
+// keeps the cost per line flat and the memory small.
 #pragma once
 
 #include <memory>
@@ -9,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -62,7 +68,8 @@ public:
 private:
     classifier() = default;
     std::vector<pattern_row> rows_;
-    std::unique_ptr<RE2::Set> set_;
+    std::unique_ptr<re2::FilteredRE2> rows_re_;
+    std::unique_ptr<RE2::Set> atoms_;  // the prefilter's literal atoms; null when there are none
 };
 
 /// The reason an enhanced status code names on its own, with whether it is decisive (specific
