@@ -74,6 +74,7 @@ public:
             else if (n >= 3 && cur_[n - 2] == '\r' && cur_[n - 3] == '\n') cur_.resize(n - 2);
         }
         m.bytes = std::move(cur_);
+        m.truncated = cut_;
         cur_.clear();
         cut_ = false;
         if (count_ == 1) {
@@ -124,8 +125,7 @@ bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes,
             bytes.append(buf, n);
         }
         bool ok = !std::ferror(f);
-        (void)cut;
-        message m{source, std::move(bytes), ok ? "" : std::string("read error: ") + std::strerror(errno)};
+        message m{source, std::move(bytes), ok ? "" : std::string("read error: ") + std::strerror(errno), cut};
         if (!sink(std::move(m))) stop = true;
         return ok;
     }

@@ -17,6 +17,7 @@ struct message {
     std::string source;  // path, or path#N for the N-th message of an mbox (1-based)
     std::string bytes;
     std::string error;   // non-empty when the input could not be read (bytes then empty)
+    bool truncated = false;  // the message was longer than the size limit: `bytes` holds its start
 };
 
 /// Calls `sink` for every message of every path, in order; stops early when `sink` returns false.

@@ -124,7 +124,15 @@ int run_analyze(const analyze_args& args) {
         std::atomic<std::size_t> next{0};
         auto work = [&] {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
-                if (batch[i].msg.error.empty()) batch[i].result = an->analyze(batch[i].msg.bytes);
+                if (batch[i].msg.error.empty()) {
+                    batch[i].result = an->analyze(batch[i].msg.bytes);
+                    if (batch[i].msg.truncated) {
+                        std::string w = "message larger than " + std::to_string(args.lim.max_message_bytes) +
+                                        " bytes: analysed the first part only";
+                        batch[i].result.warnings.push_back(w);
+                        for (auto& r : batch[i].result.records) r.warnings.push_back(w);
+                    }
+                }
                 batch[i].msg.bytes.clear();
                 batch[i].msg.bytes.shrink_to_fit();
             }
