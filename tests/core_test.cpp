@@ -11,6 +11,7 @@
 #include "io/reader.h"
 #include "mime/message.h"
 #include "reason/classifier.h"
+#include "ricochet/explain.h"
 #include "ricochet/ricochet.h"
 #include "util/address.h"
 
@@ -309,6 +310,34 @@ TEST(mbox, broken_message_in_the_middle_does_not_lose_the_rest) {
     EXPECT_NE(sources[2].find("three.mbox#3"), std::string::npos);
     EXPECT_EQ(records[0], 1u);
     EXPECT_EQ(records[2], 1u);
+}
+
+}  // namespace
+
+namespace {
+
+// The help-desk report carries the original message's time, subject and recipient, read from the
+// bounce itself: Coremail's labels, or the copy of the original below a Winmail/qmail report.
+TEST(report, coremail_and_winmail_reports_carry_the_original_message) {
+    const auto& a = shared_analyzer();
+    auto core = a.analyze(fixture("coremail-gb2312.eml"));
+    ASSERT_EQ(core.records.size(), 1u);
+    for (auto lang : {language::en, language::zh_cn}) {
+        std::string rep = render_report(core.records[0], lang);
+        EXPECT_NE(rep.find("2024-03-01 10:15:00"), std::string::npos) << rep;
+        EXPECT_NE(rep.find("季度报告 Quarterly report"), std::string::npos) << rep;
+        EXPECT_NE(rep.find("erin@example.cn"), std::string::npos) << rep;
+        EXPECT_NE(rep.find("550 Mailbox not found"), std::string::npos) << rep;
+    }
+    auto win = a.analyze(fixture("winmail.eml"));
+    ASSERT_EQ(win.records.size(), 1u);
+    EXPECT_EQ(win.records[0].reason, "suspend");
+    for (auto lang : {language::en, language::zh_tw}) {
+        std::string rep = render_report(win.records[0], lang);
+        EXPECT_NE(rep.find("Fri, 1 Mar 2024 09:40:58 +0800"), std::string::npos) << rep;
+        EXPECT_NE(rep.find("Spring catalogue"), std::string::npos) << rep;
+        EXPECT_NE(rep.find("lily@example.cn"), std::string::npos) << rep;
+    }
 }
 
 }  // namespace
