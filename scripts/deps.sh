@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ricochet builds and tests with (run as root; idempotent).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config ninja-build clang
+pkgs=(build-essential cmake pkg-config ninja-build clang libclang-rt-14-dev
       libgmime-3.0-dev libre2-dev libcli11-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev libbenchmark-dev python3)
 missing=()

@@ -68,7 +68,10 @@ bool is_action(std::string_view a) {
     return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
 }
 
-void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text, bool whole_report) {
+// `error_text` is the report text before the copy of the original (empty to skip the per-recipient
+// paragraph search); `report_command` the command the whole text names, computed once per message.
+void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text,
+              std::string_view report_command, bool whole_report) {
     r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
@@ -92,12 +95,12 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
         r.status = text_status;
     if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(final_words);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);
-    if (r.smtp_command.empty() && !error_text.empty()) {
+    if (r.smtp_command.empty()) {
         // The command is often said around the diagnostic rather than in it: Postfix's "(in reply
         // to RCPT TO command)", Sendmail's ">>> DATA" transcript line. The recipient's own
         // paragraph first, then the whole report text.
-        r.smtp_command = dsn::find_command(mta::paragraph_for(error_text, r.recipient));
-        if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(error_text);
+        if (!error_text.empty()) r.smtp_command = dsn::find_command(mta::paragraph_for(error_text, r.recipient));
+        if (r.smtp_command.empty()) r.smtp_command = std::string(report_command);
     }
     if (r.remote_mta.empty()) r.remote_mta = mta::find_remote_host(r.diagnostic);
     r.action = util::ascii_lower(util::trim(r.action));
@@ -190,8 +193,13 @@ analysis analyzer::analyze(std::string_view bytes) const noexcept {
         }
         std::string_view error_text = mta::before_original(body);
         if (error_text.size() > 65536) error_text = error_text.substr(0, 65536);
+        const std::string report_command = dsn::find_command(error_text);
+        // Each recipient's own paragraph is looked up in the text: linear per recipient, so only
+        // for reports of ordinary size (a report of thousands of recipients uses the report-wide
+        // command).
+        std::string_view per_recipient_text = recs.size() <= 256 ? error_text : std::string_view();
         for (auto& r : recs) {
-            complete(r, *impl_->classes, lim, error_text, true);
+            complete(r, *impl_->classes, lim, per_recipient_text, report_command, true);
             r.mta = std::string(mta_name);
             if (r.timestamp.empty()) r.timestamp = timestamp;
             if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
@@ -218,7 +226,7 @@ classification analyzer::classify(std::string_view text) const noexcept {
     try {
         record r = mta::make_record("", text);
         r.recipient = util::first_address(text);
-        complete(r, *impl_->classes, impl_->opts.limit, {}, false);
+        complete(r, *impl_->classes, impl_->opts.limit, {}, dsn::find_command(text), false);
         c.reason = r.reason;
         c.category = r.category;
         c.hard = r.hard;

@@ -278,6 +278,40 @@ bool convert(std::string_view in, const std::string& from, std::string& out, std
     return true;
 }
 
+// The message with each field of its top header block cut to `max_field` bytes (continuation lines
+// past the limit are dropped); empty when no field is that long.
+std::string cut_long_fields(std::string_view bytes, std::size_t max_field) {
+    std::size_t end = bytes.find("\n\n");
+    std::size_t end2 = bytes.find("\r\n\r\n");
+    std::size_t header_end = std::min(end, end2);
+    if (header_end == std::string_view::npos) header_end = bytes.size();
+    // Fast path: no field can be longer than the whole header block.
+    if (header_end <= max_field) return {};
+    std::string out;
+    bool changed = false;
+    std::size_t field_len = 0, pos = 0;
+    while (pos < header_end) {
+        std::size_t eol = bytes.find('\n', pos);
+        std::size_t next = eol == std::string_view::npos || eol >= header_end ? header_end : eol + 1;
+        std::string_view line = bytes.substr(pos, next - pos);
+        bool continuation = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+        field_len = continuation ? field_len + line.size() : line.size();
+        if (field_len > max_field) {
+            changed = true;  // drop the rest of an over-long field; keep the start of a long first line
+            if (!continuation) {
+                out.append(line.substr(0, max_field));
+                out += '\n';
+            }
+        } else {
+            out.append(line);
+        }
+        pos = next;
+    }
+    if (!changed) return {};
+    out.append(bytes.substr(header_end));
+    return out;
+}
+
 }  // namespace
 
 std::string_view header_block::get(std::string_view name) const noexcept {
@@ -396,13 +430,30 @@ message_view parse(std::string_view bytes, const limits& lim) {
     // a boundary parameter, so the message is cut before the one that would go past the budget.
     const std::size_t boundary_budget = static_cast<std::size_t>(std::max(lim.max_mime_depth, 1)) * 8;
     std::size_t seen = 0;
-    for (std::size_t p = util::ifind(bytes, "boundary="); p != std::string_view::npos; p = util::ifind(bytes, "boundary=", p + 9)) {
+    for (std::size_t p = util::ifind(bytes, "boundary"); p != std::string_view::npos; p = util::ifind(bytes, "boundary", p + 8)) {
+        // boundary="x", boundary = "x", and RFC 2231 boundary*0="x" / boundary*="x".
+        std::size_t q = p + 8;
+        while (q < bytes.size() && (bytes[q] == ' ' || bytes[q] == '\t')) ++q;
+        if (q < bytes.size() && bytes[q] == '*') {
+            ++q;
+            while (q < bytes.size() && (util::is_digit(bytes[q]) || bytes[q] == '*')) ++q;
+        }
+        while (q < bytes.size() && (bytes[q] == ' ' || bytes[q] == '\t')) ++q;
+        if (q >= bytes.size() || bytes[q] != '=') continue;
         if (++seen > boundary_budget) {
             std::size_t bol = bytes.rfind('\n', p);
             bytes = bytes.substr(0, bol == std::string_view::npos ? 0 : bol + 1);
             view.warnings.push_back("more than " + std::to_string(boundary_budget) + " multipart boundaries: the rest of the message was not parsed");
             break;
         }
+    }
+    // GMime grows a folded header's buffer a little per continuation line (quadratic on a header of
+    // a million short lines): fields of the top header block longer than the limit are cut first.
+    std::string shortened;
+    if (std::string cut = cut_long_fields(bytes, lim.max_header_bytes); !cut.empty()) {
+        shortened = std::move(cut);
+        bytes = shortened;
+        view.warnings.push_back("a header field longer than " + std::to_string(lim.max_header_bytes) + " bytes was cut");
     }
     gptr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
     gptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));

@@ -84,13 +84,18 @@ bool inline_original(std::string_view body, const limits& lim, mime::header_bloc
     return !out.fields.empty();
 }
 
-std::string paragraph_for(std::string_view text, std::string_view address) {
+std::string paragraph_for(std::string_view text, std::string_view address, std::size_t from) {
     if (address.empty()) return {};
-    std::size_t p = util::ifind(text, address);
+    std::size_t p = util::ifind(text, address, from);
     if (p == std::string_view::npos) return {};
-    std::size_t bol = text.rfind('\n', p);
-    bol = bol == std::string_view::npos ? 0 : bol + 1;
-    std::size_t end = text.find("\n\n", p);
+    // Only a 2 KB window around the address is kept: search no further than that.
+    std::size_t lo = p > 2048 ? p - 2048 : 0;
+    std::size_t bol = text.substr(lo, p - lo).rfind('\n');
+    bol = bol == std::string_view::npos ? lo : lo + bol + 1;
+    std::string_view window = text.substr(p, 2048);
+    std::size_t rel_end = window.find("\n\n");
+    std::size_t end = rel_end == std::string_view::npos ? std::string_view::npos : p + rel_end;
+    if (end == std::string_view::npos && text.size() - p > 2048) end = p + 2048;
     std::string_view para = text.substr(bol, end == std::string_view::npos ? std::string_view::npos : end - bol);
     if (para.size() > 2048) para = para.substr(0, 2048);
     return util::squeeze(para);

@@ -26,7 +26,7 @@ bool inline_original(std::string_view body, const limits& lim, mime::header_bloc
 
 /// The paragraph(s) of text that mention `address` and the error that goes with it: from the line
 /// that names the address to the next blank line, unfolded. Empty when the address is not named.
-std::string paragraph_for(std::string_view text, std::string_view address);
+std::string paragraph_for(std::string_view text, std::string_view address, std::size_t from = 0);
 
 /// Value of a "Name: value" line in text (first occurrence, case-insensitive name), trimmed.
 std::string_view line_value(std::string_view text, std::string_view name);

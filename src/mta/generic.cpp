@@ -64,13 +64,31 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
     std::string sender = util::first_address(ctx.msg.original_headers.get("From"));
     std::string bounce_to = util::first_address(ctx.msg.headers.get("To"));
+    std::size_t from = 0;  // addresses come in order of first appearance: search on from the last
     for (const std::string& a : util::find_addresses(text, ctx.lim.max_recipients)) {
         if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to)) continue;
-        std::string para = paragraph_for(text, a);
+        std::size_t at = util::ifind(text, a, from);
+        if (at == std::string_view::npos) at = util::ifind(text, a);
+        if (at != std::string_view::npos) from = at;
+        // The address's own line when it says more than the address ("user@example.org: mailbox
+        // unavailable", one line per recipient), else its paragraph.
+        std::string para;
+        if (at != std::string_view::npos) {
+            std::size_t bol = text.rfind('\n', at);
+            bol = bol == std::string_view::npos ? 0 : bol + 1;
+            std::size_t eol = text.find('\n', at);
+            std::string_view line = text.substr(bol, eol == std::string_view::npos ? std::string_view::npos : eol - bol);
+            std::string_view after = line.substr(std::min(line.size(), at - bol + a.size()));
+            while (!after.empty() && (after.front() == '>' || after.front() == ':' || after.front() == ',' || after.front() == ';' ||
+                                      util::is_space(after.front())))
+                after.remove_prefix(1);
+            if (after.size() >= 6 && line.size() < 1024) para = util::squeeze(line);
+        }
+        if (para.empty()) para = paragraph_for(text, a, from);
         // A paragraph that is only the address: the explanation is the next paragraph (Sendmail,
         // Domino, many Japanese servers).
         if (util::squeeze(para).size() <= a.size() + 4) {
-            std::size_t p = util::ifind(text, a);
+            std::size_t p = from;
             std::size_t next = text.find("\n\n", p);
             if (next != std::string_view::npos) {
                 std::string_view rest = text.substr(next + 2);

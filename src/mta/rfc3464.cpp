@@ -27,6 +27,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
     dsn::report rep = dsn::parse(fields, ctx.lim);
     if (rep.recipients.empty()) return false;
     std::string_view text = before_original(ctx.body);
+    // The per-recipient paragraph search below is linear in the text: skipped for reports of
+    // thousands of recipients, whose fields must speak for themselves.
+    if (rep.recipients.size() > 256) text = {};
     for (auto& pr : rep.recipients) {
         record r;
         std::string addr = pr.final_recipient;

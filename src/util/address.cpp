@@ -2,6 +2,8 @@
 
 #include "util/text.h"
 
+#include <unordered_set>
+
 namespace ricochet::util {
 namespace {
 
@@ -77,6 +79,7 @@ std::string clean_address(std::string_view s, bool allow_local) {
 
 std::vector<std::string> find_addresses(std::string_view text, std::size_t max) {
     std::vector<std::string> out;
+    std::unordered_set<std::string> seen;
     std::size_t pos = 0;
     while (out.size() < max) {
         std::size_t at = text.find('@', pos);
@@ -97,10 +100,7 @@ std::vector<std::string> find_addresses(std::string_view text, std::size_t max) 
         // Local parts that start with dots or hyphens come from a preceding word; trim them.
         while (!a.empty() && (a.front() == '.' || a.front() == '-' || a.front() == '/' || a.front() == '=')) a.erase(0, 1);
         if (a.empty() || a.front() == '@') continue;
-        bool seen = false;
-        for (const auto& x : out)
-            if (iequals(x, a)) seen = true;
-        if (!seen) out.push_back(std::move(a));
+        if (seen.insert(ascii_lower(a)).second) out.push_back(std::move(a));
         pos = e;
     }
     return out;
