@@ -136,6 +136,42 @@ record make_record(std::string_view recipient, std::string_view diagnostic) {
     return r;
 }
 
+bool read_qmail_blocks(std::string_view text, const limits& lim, std::vector<record>& out) {
+    if (text.size() > lim.max_text_bytes) text = text.substr(0, lim.max_text_bytes);
+    const std::size_t before = out.size();
+    std::string addr, diag;
+    auto flush = [&] {
+        if (addr.empty()) return;
+        record r = make_record(addr, diag);
+        if (!r.recipient.empty() && out.size() < lim.max_recipients) {
+            if (util::icontains(diag, "this message has been in the queue too long")) {
+                r.reason = "expired";
+                r.rule = "qmail-queue-too-long";
+            }
+            out.push_back(std::move(r));
+        }
+        addr.clear();
+        diag.clear();
+    };
+    for (std::string_view line : util::lines(text)) {
+        std::string_view t = util::trim(line);
+        if (t.empty()) {
+            flush();
+            continue;
+        }
+        if (t.front() == '<' && t.size() > 3 && t.substr(t.size() - 2) == ">:") {
+            flush();
+            addr = util::clean_address(t.substr(0, t.size() - 1));
+            continue;
+        }
+        if (addr.empty() || diag.size() > lim.max_diagnostic_bytes) continue;
+        if (!diag.empty()) diag += ' ';
+        diag.append(t);
+    }
+    flush();
+    return out.size() > before;
+}
+
 std::string find_remote_host(std::string_view text) {
     static constexpr std::string_view cues[] = {"host ", "while talking to ", "remote host "};
     for (std::string_view cue : cues) {

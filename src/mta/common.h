@@ -40,6 +40,12 @@ record make_record(std::string_view recipient, std::string_view diagnostic);
 /// Cleans a diagnostic: squeezes white space, drops a leading "smtp;" type.
 std::string clean_diagnostic(std::string_view text);
 
+/// qmail-style recipient blocks: each "<address>:" line starts a recipient, the lines under it up
+/// to a blank line are its error. Reads `text` (already cut before the copy of the original);
+/// qmail's own "this message has been in the queue too long" marks the record expired. Returns
+/// true when at least one record was added.
+bool read_qmail_blocks(std::string_view text, const limits& lim, std::vector<record>& out);
+
 /// The remote host named in "host X[ip] said" / "while talking to X" / "from X [ip]" forms.
 std::string find_remote_host(std::string_view text);
 

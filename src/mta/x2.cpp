@@ -31,39 +31,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view text = body.substr(head);
     std::size_t end = find_marker_line(text, {"--- Original message follows", "--- Below this line is a copy of the message"});
     if (end != std::string_view::npos) text = text.substr(0, end);
-    if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
-
-    std::string addr, diag;
-    auto flush = [&] {
-        if (addr.empty()) return;
-        record r = make_record(addr, diag);
-        if (!r.recipient.empty() && out.size() < ctx.lim.max_recipients) {
-            if (util::icontains(diag, "this message has been in the queue too long")) {
-                r.reason = "expired";
-                r.rule = "qmail-queue-too-long";
-            }
-            out.push_back(std::move(r));
-        }
-        addr.clear();
-        diag.clear();
-    };
-    for (std::string_view line : util::lines(text)) {
-        std::string_view t = util::trim(line);
-        if (t.empty()) {
-            flush();
-            continue;
-        }
-        if (t.front() == '<' && t.size() > 3 && t.substr(t.size() - 2) == ">:") {
-            flush();
-            addr = util::clean_address(t.substr(0, t.size() - 1));
-            continue;
-        }
-        if (addr.empty() || diag.size() > ctx.lim.max_diagnostic_bytes) continue;
-        if (!diag.empty()) diag += ' ';
-        diag.append(t);
-    }
-    flush();
-    return !out.empty();
+    return read_qmail_blocks(text, ctx.lim, out);
 }
 
 }  // namespace
