@@ -222,10 +222,18 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
             std::printf("%s\n", io::to_json(r, "-", o).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
             explanation e = explain(r, lang);
-            std::printf("reason:     %s\ncategory:   %s\nhard:       %s\nstatus:     %s%s\nreply code: %s\nrule:       %s\n",
-                        r.reason.c_str(), r.category.c_str(), r.hard ? "yes (permanent)" : "no (temporary or fixable)",
-                        r.status.empty() ? "-" : r.status.c_str(), r.warnings.empty() ? "" : " (inferred)",
-                        r.reply_code.empty() ? "-" : r.reply_code.c_str(), r.rule.c_str());
+            // The summary lines in the chosen language; the values are the taxonomy's names.
+            struct labels {
+                const char *reason, *category, *hard, *yes, *no, *status, *inferred, *reply, *rule;
+            };
+            static constexpr labels en{"reason:     ", "category:   ", "hard:       ", "yes (permanent)", "no (temporary or fixable)",
+                                       "status:     ", " (inferred)", "reply code: ", "rule:       "};
+            static constexpr labels cn{"原因：", "类别：", "硬退信：", "是（永久）", "否（暂时或可修复）", "状态码：", "（推断）", "应答码：", "规则："};
+            static constexpr labels tw{"原因：", "類別：", "硬退信：", "是（永久）", "否（暫時或可修復）", "狀態碼：", "（推斷）", "回應碼：", "規則："};
+            const labels& l = lang == language::zh_cn ? cn : lang == language::zh_tw ? tw : en;
+            std::printf("%s%s\n%s%s\n%s%s\n%s%s%s\n%s%s\n%s%s\n", l.reason, r.reason.c_str(), l.category, r.category.c_str(), l.hard,
+                        r.hard ? l.yes : l.no, l.status, r.status.empty() ? "-" : r.status.c_str(), r.warnings.empty() ? "" : l.inferred,
+                        l.reply, r.reply_code.empty() ? "-" : r.reply_code.c_str(), l.rule, r.rule.c_str());
             std::printf("\n%s\n", render_explanation(e, lang).c_str());
         }
     }
