@@ -29,13 +29,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (!consumer) return false;
     std::size_t first = out.size();
     if (!parse_microsoft_ndr(ctx, out)) return false;
-    for (std::size_t i = first; i < out.size(); ++i) {
-        auto [reason, rule] = provider_reason("outlook.com", out[i].diagnostic);
-        if (!reason.empty()) {
-            out[i].reason = std::string(reason);
-            out[i].rule = std::string(rule);
-        }
-    }
+    apply_microsoft_codes(out, first);
     return true;
 }
 

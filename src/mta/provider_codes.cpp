@@ -174,6 +174,16 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
 // ---------------------------------------------------------------------------------------------
 // Microsoft NDR text.
 
+void apply_microsoft_codes(std::vector<record>& out, std::size_t first) {
+    for (std::size_t i = first; i < out.size(); ++i) {
+        auto [reason, rule] = provider_reason("outlook.com", out[i].diagnostic);
+        if (!reason.empty()) {
+            out[i].reason = std::string(reason);
+            out[i].rule = std::string(rule);
+        }
+    }
+}
+
 bool is_microsoft_ndr(std::string_view text) {
     return contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"});
 }

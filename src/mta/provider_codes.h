@@ -28,6 +28,9 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view r
 /// Returns false when the text is not such a report.
 bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out);
 
+/// Sets the reason of records [first, end) from Microsoft's own codes where they are specific.
+void apply_microsoft_codes(std::vector<record>& out, std::size_t first);
+
 /// True when the text looks like a Microsoft NDR (the fixed phrases above).
 bool is_microsoft_ndr(std::string_view text);
 
