@@ -21,9 +21,8 @@ std::string find_command(std::string_view text);
 /// True for a syntactically valid enhanced status (class 2, 4 or 5).
 bool valid_status(std::string_view s) noexcept;
 
-/// Keeps the status consistent with the reply code's class when one of them is missing or they
-/// disagree only in class (a "4.2.2" from a server that said 552 is reported as 5.2.2 by nobody:
-/// the status stays as the server wrote it). Returns the class digit ('2','4','5') or 0.
+/// The class of a failure: the first digit ('2', '4' or '5') of the enhanced status, else of the
+/// reply code; 0 when neither has one.
 char status_class(std::string_view status, std::string_view reply_code) noexcept;
 
 }  // namespace ricochet::dsn

@@ -32,12 +32,8 @@ public:
         bool from_line = l.substr(0, 5) == "From " && (prev_blank_ || (count_ == 0 && cur_.empty()));
         if (from_line) {
             if (!flush()) return false;
-            started_ = true;
             prev_blank_ = false;
             return true;
-        }
-        if (!started_) {
-            started_ = true;
         }
         prev_blank_ = (l == "\n" || l == "\r\n");
         // ">From " quoting (mboxrd / mboxo): remove one ">".
@@ -96,7 +92,6 @@ private:
     std::string cur_;
     std::size_t count_ = 0;
     bool prev_blank_ = false;
-    bool started_ = false;
     bool cut_ = false;
     bool held_ = false;
     message held_msg_;

@@ -223,7 +223,7 @@ struct walker {
             if (type == "text/html") {
                 html.push_back(strip_html(t));
             } else {
-                view.texts.push_back({type, std::move(t), inside});
+                view.texts.push_back({type, std::move(t)});
             }
         }
     }
@@ -474,7 +474,7 @@ message_view parse(std::string_view bytes, const limits& lim) {
     walker w{lim, view, {}};
     w.walk(top, 0, false);
     if (view.texts.empty())
-        for (auto& h : w.html) view.texts.push_back({"text/html", std::move(h), false});
+        for (auto& h : w.html) view.texts.push_back({"text/html", std::move(h)});
     if (view.texts.empty() && view.delivery_status.empty() && view.feedback_report.empty()) {
         // A multipart whose boundaries never occur (a broken report) or a body GMime could not
         // place: fall back to the raw body after the header block, as plain text.
@@ -485,7 +485,7 @@ message_view parse(std::string_view bytes, const limits& lim) {
             std::string_view raw = bytes.substr(cut, std::min(bytes.size() - cut, lim.max_text_bytes));
             const char* cs = nullptr;
             if (top) cs = g_mime_object_get_content_type_parameter(top, "charset");
-            view.texts.push_back({"text/plain", to_utf8(raw, cs ? cs : ""), false});
+            view.texts.push_back({"text/plain", to_utf8(raw, cs ? cs : "")});
             view.warnings.push_back("MIME structure unreadable: the raw body was read as text");
         }
     }

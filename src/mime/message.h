@@ -32,7 +32,6 @@ struct header_block {
 struct text_part {
     std::string content_type;  // "type/subtype", lower case
     std::string text;          // decoded, UTF-8
-    bool inside_attached_message = false;
 };
 
 struct message_view {
