@@ -64,6 +64,25 @@ original_message original_of(const mime::header_block& h) {
     return o;
 }
 
+// A relay that sums up the remote reply in its own words and quotes it after the code:
+// "5.1.0 - Unknown address error 550-'5.2.2 <user@example.jp>... Mailbox Full' (delivery attempts: 0)".
+// Returns the quoted reply (without the code), or empty.
+std::string_view quoted_reply(std::string_view d) {
+    d = util::trim(d);
+    if (d.size() < 12 || dsn::find_enhanced_status(d.substr(0, 9)).empty()) return {};
+    std::size_t dash = d.find(" - ");
+    if (dash == std::string_view::npos || dash > 10) return {};
+    for (std::size_t p = d.find("-'", dash + 3); p != std::string_view::npos; p = d.find("-'", p + 2)) {
+        if (p < 3 || !util::is_digit(d[p - 1]) || !util::is_digit(d[p - 2]) || !(d[p - 3] == '4' || d[p - 3] == '5')) continue;
+        if (p > 3 && d[p - 4] != ' ') continue;
+        std::size_t close = d.find('\'', p + 2);
+        while (close != std::string_view::npos && close + 1 < d.size() && d[close + 1] != ' ') close = d.find('\'', close + 1);
+        std::string_view inner = d.substr(p + 2, close == std::string_view::npos ? std::string_view::npos : close - p - 2);
+        return util::trim(inner).empty() ? std::string_view() : inner;
+    }
+    return {};
+}
+
 bool is_action(std::string_view a) {
     return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
 }
@@ -82,16 +101,28 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
         r.status = s;
     }
     // A relayed refusal quotes each hop ("host a said: 550 5.7.1 ...: host b said: 550 5.1.1 ..."):
-    // the last hop's words are the final answer.
+    // the last hop's words are the final answer. With one hop, the server's own reply is the answer
+    // too ("Connected to x but sender was rejected. Remote host said: 421 4.7.0 [TSS04] ..."): the
+    // sending MTA's framing only says at which step, which the command already carries.
     std::string_view final_words = r.diagnostic;
     if (std::size_t first = util::ifind(final_words, " said:"); first != std::string_view::npos) {
         std::size_t last = first;
         for (std::size_t p = first; (p = util::ifind(final_words, " said:", p + 1)) != std::string_view::npos;) last = p;
-        if (last != first) final_words = final_words.substr(last + 6);
+        std::string_view said = util::trim(final_words.substr(last + 6));
+        bool reply = said.size() > 4 && (said[0] == '4' || said[0] == '5') && util::is_digit(said[1]) && util::is_digit(said[2]);
+        if (last != first || reply) final_words = final_words.substr(last + 6);
+    }
+    std::string_view quoted = quoted_reply(final_words);
+    std::string quoted_words;
+    if (!quoted.empty()) {
+        quoted_words = std::string(final_words.substr(quoted.data() - final_words.data() - 5, 3)) + ' ' + std::string(quoted);
+        final_words = quoted_words;
     }
     std::string text_status = dsn::find_enhanced_status(final_words);
-    // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code.
-    if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0")))
+    // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code. A relay's
+    // own summary status yields to the status in the reply it quotes.
+    if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0") ||
+                                 (!quoted.empty() && text_status[0] == r.status[0])))
         r.status = text_status;
     if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(final_words);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);
@@ -124,8 +155,8 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     if (hint.empty()) {
         // Receiving providers' own codes decide where they are specific: look them up by the host
         // that answered, then by the recipient's domain.
-        auto [reason, rule] = mta::provider_reason(r.remote_mta, final_words);
-        if (reason.empty()) std::tie(reason, rule) = mta::provider_reason(util::domain_of(r.recipient), final_words);
+        auto [reason, rule] = mta::provider_reason(r.remote_mta, final_words, r.smtp_command, r.status);
+        if (reason.empty()) std::tie(reason, rule) = mta::provider_reason(util::domain_of(r.recipient), final_words, r.smtp_command, r.status);
         if (!reason.empty()) {
             hint = std::string(reason);
             hint_rule = std::string(rule);

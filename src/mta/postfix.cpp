@@ -174,14 +174,16 @@ bool parse(const context& ctx, std::vector<record>& out) {
             diag.erase(irt, close == std::string::npos ? std::string::npos : close + 1 - irt);
         }
         record r = make_record(it.addr, diag);
+        // Local delivery names a single-label domain ("user@mailhub"); the line already checked it.
+        if (r.recipient.empty()) r.recipient = it.addr;
         if (r.recipient.empty()) continue;
         r.smtp_command = cmd;
         if (warning) r.action = "delayed";
         for (std::size_t i = 0; i < rep.recipients.size(); ++i) {
             const auto& pr = rep.recipients[i];
             if (used[i]) continue;
-            if (!util::iequals(util::clean_address(pr.final_recipient), r.recipient) &&
-                !util::iequals(util::clean_address(pr.original_recipient), r.recipient))
+            if (!util::iequals(util::clean_address(pr.final_recipient, true), r.recipient) &&
+                !util::iequals(util::clean_address(pr.original_recipient, true), r.recipient))
                 continue;
             used[i] = true;
             if (dsn::valid_status(pr.status)) r.status = pr.status;
@@ -208,8 +210,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
     for (std::size_t i = 0; i < rep.recipients.size() && out.size() < ctx.lim.max_recipients; ++i) {
         if (used[i]) continue;
         const auto& pr = rep.recipients[i];
-        std::string a = util::clean_address(pr.final_recipient);
-        if (a.empty()) a = util::clean_address(pr.original_recipient);
+        std::string a = util::clean_address(pr.final_recipient, /*allow_local=*/true);
+        if (a.empty()) a = util::clean_address(pr.original_recipient, /*allow_local=*/true);
         if (a.empty()) continue;
         bool dup = false;
         for (const auto& o : out) dup = dup || o.recipient == a;

@@ -119,6 +119,42 @@ verdict cox(std::string_view d) {
     return {};
 }
 
+// Spectrum (Charter, Time Warner Cable, Roadrunner): "AUP#In-1310", "AUP#I-1010", "AUP#1340". Its
+// error-code page: the 10xx codes refuse the sending IP or domain, the 13xx codes are Cloudmark's
+// limits on connections and message rate.
+verdict spectrum(std::string_view d) {
+    std::size_t p = util::ifind(d, "AUP#");
+    if (p == std::string_view::npos) return {};
+    std::string_view code = d.substr(p + 4);
+    for (std::string_view prefix : {"In-", "I-", "Out-", "O-"})
+        if (util::istarts_with(code, prefix)) {
+            code.remove_prefix(prefix.size());
+            break;
+        }
+    if (code.size() < 4 || !util::is_digit(code[0]) || !util::is_digit(code[1]) || !util::is_digit(code[2]) || !util::is_digit(code[3])) return {};
+    if (code[0] == '1' && code[1] == '0') return {"blocked", "spectrum-aup-blocked"};
+    if (code[0] == '1' && code[1] == '3') return {"toomanyconn", "spectrum-aup-rate-limit"};
+    return {};
+}
+
+// NTT docomo answers "550 Unknown user" after DATA when the recipient's reception settings refuse
+// the sender (the address exists: it passed RCPT); before DATA the phrase means what it says. A
+// relay that put a mailbox status (x.2.x) on it reported the refusal as the mailbox's filter.
+verdict docomo(std::string_view d, std::string_view command, std::string_view status) {
+    if (command == "DATA" && util::icontains(d, "Unknown user") && !(status.size() > 2 && status.substr(1, 3) == ".2."))
+        return {"rejected", "docomo-reception-refused"};
+    return {};
+}
+
+// Exchange Online's extended codes for a message that expired in its queue: 4.4.312 / 5.4.312
+// (the DNS lookup of the destination kept failing), 4.4.316 / 5.4.316 (connections kept being
+// refused).
+verdict exchange_online_expiry(std::string_view d) {
+    if (util::icontains(d, "5.4.312") || util::icontains(d, "4.4.312")) return {"networkerror", "microsoft-dns-query-failed"};
+    if (util::icontains(d, "5.4.316") || util::icontains(d, "4.4.316")) return {"expired", "microsoft-expired-connection-refused"};
+    return {};
+}
+
 verdict facebook(std::string_view d) {
     if (util::icontains(d, "RCP-P1")) return {"userunknown", "facebook-rcp-p1"};
     if (util::icontains(d, "RCP-P2")) return {"filtered", "facebook-rcp-p2"};
@@ -134,7 +170,8 @@ verdict tencent(std::string_view d) {
 
 }  // namespace
 
-std::pair<std::string_view, std::string_view> provider_reason(std::string_view host, std::string_view diagnostic) {
+std::pair<std::string_view, std::string_view> provider_reason(std::string_view host, std::string_view diagnostic, std::string_view command,
+                                                              std::string_view status) {
     if (diagnostic.empty()) return {};
     std::string_view d = diagnostic.substr(0, std::min<std::size_t>(diagnostic.size(), 4096));
     // Codes that name their provider in the text itself.
@@ -162,6 +199,14 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
     if (under(host, {"cox.net", "cox.com", "coxmail.com"}) || util::icontains(d, "cox.com")) {
         if (verdict v = cox(d); !v.first.empty()) return v;
     }
+    if (under(host, {"charter.net", "spectrum.net", "rr.com", "twc.com", "roadrunner.com", "brighthouse.com"}) ||
+        util::icontains(d, "spectrum.net") || util::icontains(d, "charter.net")) {
+        if (verdict v = spectrum(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"docomo.ne.jp"})) {
+        if (verdict v = docomo(d, command, status); !v.first.empty()) return v;
+    }
+    if (verdict v = exchange_online_expiry(d); !v.first.empty()) return v;
     if (under(host, {"facebook.com", "fb.com"}) || util::icontains(d, "postmaster.facebook.com")) {
         if (verdict v = facebook(d); !v.first.empty()) return v;
     }

@@ -21,7 +21,8 @@ namespace ricochet::mta {
 /// {reason, rule} decided by a provider's own code, or two empty views. `remote_mta_or_domain` is
 /// the remote host name or the recipient's domain (or the recipient address); the diagnostic is
 /// the remote server's text.
-std::pair<std::string_view, std::string_view> provider_reason(std::string_view remote_mta_or_domain, std::string_view diagnostic);
+std::pair<std::string_view, std::string_view> provider_reason(std::string_view remote_mta_or_domain, std::string_view diagnostic,
+                                                              std::string_view command = {}, std::string_view status = {});
 
 /// Microsoft NDR text: appends one record per recipient named in the "Diagnostic information for
 /// administrators" section (else the "Delivery has failed to these recipients or groups" list).

@@ -151,6 +151,14 @@ std::vector<tx_entry> read_transcript(std::string_view text, const limits& lim) 
             else add(a, output.empty() ? s : output + " " + s, std::string(), false);
             fresh = false;
             output.clear();
+        } else if (t.size() > 8 && (t[0] == '4' || t[0] == '5') && util::is_digit(t[1]) && util::is_digit(t[2]) && t[3] == ' ' &&
+                   t.find("... ") != std::string_view::npos) {
+            // "554 "|/usr/bin/procmail ..."... Service unavailable": a summary line whose address is
+            // a program or file, not something summary_line() accepts.
+            if (last_error.empty()) {
+                last_error = std::string(t.substr(0, 4));
+                last_error.append(util::trim(t.substr(t.find("... ") + 4)));
+            }
         } else if (output.size() < 1024) {
             // A local mailer's own words ("mail.local: unknown user: x") before the summary line.
             if (!output.empty()) output += ' ';

@@ -225,6 +225,9 @@ verdict classifier::decide(const evidence& ev) const {
     bool vague = v.reason == "filtered" || v.reason == "onhold" || v.reason == "securityerror" || v.reason == "systemerror";
     if (vague && v.rule.rfind("status-", 0) != 0 && (ev.command == "CONN" || ev.command == "HELO" || ev.command == "EHLO"))
         pick("blocked", "refused-before-mail-from");
+    else if (v.reason == "hostunknown" && !sm.decisive && (ev.command == "HELO" || ev.command == "EHLO"))
+        // "501 Invalid domain name" in answer to HELO is about the name the sending host gave.
+        pick("blocked", "helo-name-refused");
     else if ((v.reason == "filtered" || v.reason == "onhold" || v.reason == "userunknown") && !sm.decisive && ev.command == "MAIL")
         pick("rejected", "refused-at-mail-from");
     // A diagnostic of type X-Unix comes from a local delivery program (procmail, a pipe).
