@@ -3,6 +3,9 @@
 // analyzer end to end, and the mbox splitter.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -295,6 +298,36 @@ TEST(mbox, splits_and_unescapes) {
     EXPECT_EQ(msgs[1].rfind("Subject: two", 0), 0u);
     EXPECT_TRUE(io::looks_like_mbox(box));
     EXPECT_FALSE(io::looks_like_mbox("Subject: x\n\nbody"));
+}
+
+TEST(mbox, an_eml_file_is_one_message_whatever_from_lines_it_holds) {
+    // A bounce saved with its mbox envelope line, quoting the original without ">From " escaping.
+    std::string text =
+        "From MAILER-DAEMON  Sat Oct  4 08:00:09 2025\nFrom: postmaster@example.de\nSubject: bounce\n\nbounced e-mail:\n\n"
+        "From sender@example.net  Sat Oct  4 08:00:07 2025\nFrom: sender@example.net\nSubject: hi\n\nhi\n";
+    auto dir = std::filesystem::temp_directory_path() / ("ricochet-eml-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    for (const char* name : {"one.eml", "box.mbox"}) {
+        std::ofstream(dir / name, std::ios::binary) << text;
+    }
+    auto count = [&](const char* name, std::string& first_source, std::string& first_bytes) {
+        std::size_t n = 0;
+        io::read_paths({(dir / name).string()}, 1 << 20, [&](io::message&& m) {
+            if (n++ == 0) {
+                first_source = m.source;
+                first_bytes = m.bytes;
+            }
+            return true;
+        });
+        return n;
+    };
+    std::string src, bytes;
+    EXPECT_EQ(count("one.eml", src, bytes), 1u);
+    EXPECT_EQ(src, (dir / "one.eml").string());
+    EXPECT_EQ(bytes.rfind("From: postmaster@example.de", 0), 0u);  // the envelope line is dropped
+    EXPECT_EQ(count("box.mbox", src, bytes), 2u);
+    EXPECT_EQ(src, (dir / "box.mbox").string() + "#1");
+    std::filesystem::remove_all(dir);
 }
 
 TEST(mbox, broken_message_in_the_middle_does_not_lose_the_rest) {

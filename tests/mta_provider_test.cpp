@@ -334,6 +334,44 @@ TEST(MtaProvider, ProviderReasonCodes) {
     EXPECT_EQ(reason("cox.net", "550 5.1.0 <a@example.com> sender rejected. AUP#CXDNS"), "requireptr");
     EXPECT_EQ(reason("mx.example.org", "550 5.1.1 User unknown"), "");
     EXPECT_EQ(reason("", ""), "");
+    // Spectrum: 10xx refuse the sender, 13xx are connection and rate limits.
+    EXPECT_EQ(reason("user@charter.net", "421 4.7.0 cmsmtp 192.0.2.9 blocked. AUP#In-1310 see https://www.spectrum.net/support"), "toomanyconn");
+    EXPECT_EQ(reason("mx0.charter.net", "554 esmtp ESMTP server not available AUP#I-1010"), "blocked");
+    EXPECT_EQ(reason("user@rr.com", "550 5.1.0 sender rejected. AUP#In-1570"), "");
+    // Exchange Online's queue expiries name their cause in the code.
+    EXPECT_EQ(reason("example.org", "550 5.4.316 Message expired, connection refused(Socket error code 10061)"), "expired");
+    EXPECT_EQ(reason("example.org", "550 5.4.312 Message expired, DNS query failed(ServerFailure)"), "networkerror");
+    // docomo's "Unknown user" after DATA is the recipient's reception settings refusing the sender.
+    EXPECT_EQ(std::string(provider_reason("user@docomo.ne.jp", "550 Unknown user user@docomo.ne.jp", "DATA", "5.0.0").first), "rejected");
+    EXPECT_EQ(std::string(provider_reason("user@docomo.ne.jp", "550 Unknown user user@docomo.ne.jp", "RCPT", "5.0.0").first), "");
+    EXPECT_EQ(std::string(provider_reason("user@docomo.ne.jp", "550 Unknown user user@docomo.ne.jp", "DATA", "5.2.0").first), "");
+}
+
+TEST(MtaProvider, RelaySummaryYieldsToTheQuotedReply) {
+    // Amazon SES sums up the remote reply and quotes it: the quoted status and words decide.
+    const auto& a = engine();
+    auto c = a.classify("5.1.0 - Unknown address error 550-'5.2.2 <user@example.jp>... Mailbox Full' (delivery attempts: 0)");
+    EXPECT_EQ(c.reason, "mailboxfull");
+    EXPECT_EQ(c.status, "5.2.2");
+    EXPECT_EQ(c.reply_code, "550");
+    auto d = a.classify("5.3.0 - Other mail system problem 550-'5.7.1 Message rejected as spam by Content Filtering' (delivery attempts: 0)");
+    EXPECT_EQ(d.reason, "spamdetected");
+    EXPECT_EQ(d.status, "5.7.1");
+}
+
+TEST(MtaProvider, OneHopReplyDecidesOverTheSenderFraming) {
+    const auto& a = engine();
+    // qmail's framing says "sender was rejected"; Yahoo's own words say why.
+    auto c = a.classify("Connected to 192.0.2.74 but sender was rejected. Remote host said: 421 4.7.0 [TSS04] Messages from 192.0.2.25 "
+                        "temporarily deferred due to unexpected volume or user complaints - 4.16.55.1");
+    EXPECT_EQ(c.reason, "badreputation");
+    EXPECT_FALSE(c.hard);
+    // The framing still decides when the server's words are vague.
+    EXPECT_EQ(a.classify("Connected to 192.0.2.9 but sender was rejected. Remote host said: 553 sorry, try again").reason, "rejected");
+    // At HELO, an "invalid domain" is the sending host's own name.
+    EXPECT_EQ(a.classify("Connected to 192.0.2.112 but my name was rejected. Remote host said: 501 5.0.0 Invalid domain name").reason, "blocked");
+    // "Access denied" in answer to MAIL FROM refuses the sender.
+    EXPECT_EQ(a.classify("host mx.example.org[192.0.2.2] said: 550 5.7.1 Access denied (in reply to MAIL FROM command)").reason, "rejected");
 }
 
 }  // namespace

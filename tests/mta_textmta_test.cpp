@@ -333,6 +333,99 @@ Diagnostic-Code: smtp; 550 5.7.1 <niaj@example.org>: Relay access denied
     EXPECT_EQ(r.diagnostic.find("in reply to"), std::string::npos);
 }
 
+TEST(MtaText, PostfixLocalDeliveryToAnExpandedAlias) {
+    // Local delivery names a single-label host; the record keeps the address the report names.
+    analysis a = run(R"(From: MAILER-DAEMON@mailhub (Mail Delivery System)
+To: sender@example.net
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BND"
+
+--BND
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mailhub.
+
+<oscar@mailhub> (expanded from <sales@example.org>): can't create user output
+    file. Command output: procmail: Lock failure on "/var/mail/oscar.lock"
+
+--BND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mailhub
+
+Final-Recipient: rfc822; oscar@mailhub
+Original-Recipient: rfc822;sales@example.org
+Action: failed
+Status: 5.2.0
+Diagnostic-Code: x-unix; procmail: Lock failure on "/var/mail/oscar.lock"
+
+--BND--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "postfix");
+    EXPECT_EQ(r.recipient, "oscar@mailhub");
+    EXPECT_EQ(r.status, "5.2.0");
+    EXPECT_EQ(r.reason, "mailererror");
+}
+
+TEST(MtaText, SendmailProgramAddressInTranscript) {
+    // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>
+To: <sender@example.com>
+Subject: Returned mail: Service unavailable
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+
+   ----- The following addresses had permanent fatal errors -----
+"|exec /usr/local/bin/procmail || exit 75 #peggy"
+    (expanded from: <peggy@example.edu>)
+
+   ----- Transcript of session follows -----
+554 "|exec /usr/local/bin/procmail || exit 75 #peggy"... Service unavailable
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; host.example.edu
+
+Final-Recipient: RFC822; peggy@host.example.edu
+Action: failed
+Status: 5.5.0
+
+--B--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "sendmail");
+    EXPECT_EQ(r.recipient, "peggy@host.example.edu");
+    EXPECT_EQ(r.reply_code, "554");
+    EXPECT_EQ(r.diagnostic, "554 Service unavailable");
+    EXPECT_EQ(r.reason, "systemerror");
+}
+
+TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
+    analysis a = run(R"(From: postmaster@example.de
+To: bounces@example.net
+Subject: email bounce notification
+Auto-Submitted: auto-replied
+
+Your message was rejected and discarded because it could not be saved in
+the target mailbox.
+
+reject reason: Mailbox full
+target mail address: trent@example.de
+
+------------------------------------------------------------------------
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "trent@example.de");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
 TEST(MtaText, Courier) {
     analysis a = run(R"(From: postmaster@mx.example.net
 Subject: NOTICE: mail delivery status.

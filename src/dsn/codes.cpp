@@ -90,6 +90,9 @@ std::string find_command(std::string_view t) {
         {"rcpt to:", "RCPT"}, {"rcpt to <", "RCPT"}, {"mail from:", "MAIL"}, {"smtp; rcpt", "RCPT"},
         {"while talking to", ""},
         {"connect to", "CONN"}, {"failure reply of rcpt", "RCPT"}, {"does not like recipient", "RCPT"},
+        // qmail's framing of the remote reply.
+        {"but sender was rejected", "MAIL"}, {"but my name was rejected", "HELO"}, {"but greeting failed", "CONN"},
+        {"failed after i sent the message", "DATA"},
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"},
     };
     std::size_t best = std::string_view::npos;

@@ -97,13 +97,20 @@ private:
     message held_msg_;
 };
 
+// `single`: the file is one message by its name (".eml"), whatever "From " lines its body holds;
+// a leading mbox "From " envelope line is dropped.
 bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes, const std::function<bool(message&&)>& sink,
-                 bool& stop) {
+                 bool& stop, bool single = false) {
     // Read the head to decide between a single message and an mbox.
     std::string head(4096, '\0');
     std::size_t got = std::fread(head.data(), 1, head.size(), f);
     head.resize(got);
-    if (!looks_like_mbox(head)) {
+    bool mbox = looks_like_mbox(head);
+    if (mbox && single) {
+        head.erase(0, head.find('\n') + 1);
+        mbox = false;
+    }
+    if (!mbox) {
         std::string bytes = std::move(head);
         char buf[65536];
         std::size_t n;
@@ -165,7 +172,9 @@ bool read_file(const fs::path& p, std::size_t max_bytes, const std::function<boo
         if (!sink(std::move(m))) stop = true;
         return false;
     }
-    bool ok = read_stream(f, p.string(), max_bytes, sink, stop);
+    std::string ext = p.extension().string();
+    bool single = ext.size() == 4 && (ext[1] | 0x20) == 'e' && (ext[2] | 0x20) == 'm' && (ext[3] | 0x20) == 'l';
+    bool ok = read_stream(f, p.string(), max_bytes, sink, stop, single);
     std::fclose(f);
     return ok;
 }

@@ -85,6 +85,18 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (after.size() >= 6 && line.size() < 1024) para = util::squeeze(line);
         }
         if (para.empty()) para = paragraph_for(text, a, from);
+        // A labelled line ("target address: user@example.org") with the reason on the lines before
+        // it ("reject reason: mailbox full"): the paragraph from its start.
+        if (at != std::string_view::npos && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40 &&
+            para.find('\n') == std::string::npos) {
+            std::size_t start = text.rfind("\n\n", at);
+            start = start == std::string_view::npos ? 0 : start + 2;
+            std::size_t bol = text.rfind('\n', at);
+            if (bol != std::string_view::npos && bol > start && at - start <= 1024) {
+                std::string before = util::squeeze(text.substr(start, bol - start));
+                if (!before.empty()) para = before + ' ' + para;
+            }
+        }
         // A paragraph that is only the address: the explanation is the next paragraph (Sendmail,
         // Domino, many Japanese servers).
         if (util::squeeze(para).size() <= a.size() + 4) {

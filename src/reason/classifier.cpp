@@ -228,7 +228,10 @@ verdict classifier::decide(const evidence& ev) const {
     else if (v.reason == "hostunknown" && !sm.decisive && (ev.command == "HELO" || ev.command == "EHLO"))
         // "501 Invalid domain name" in answer to HELO is about the name the sending host gave.
         pick("blocked", "helo-name-refused");
-    else if ((v.reason == "filtered" || v.reason == "onhold" || v.reason == "userunknown") && !sm.decisive && ev.command == "MAIL")
+    else if ((v.reason == "filtered" || v.reason == "onhold" || v.reason == "userunknown" ||
+              (v.reason == "securityerror" && util::icontains(text, "access denied"))) &&
+             !sm.decisive && ev.command == "MAIL")
+        // "Access denied" in answer to MAIL FROM refuses the sender, not a credential.
         pick("rejected", "refused-at-mail-from");
     // A diagnostic of type X-Unix comes from a local delivery program (procmail, a pipe).
     if (util::iequals(ev.diagnostic_type, "x-unix") &&
