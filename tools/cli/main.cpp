@@ -10,6 +10,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -39,8 +43,12 @@ struct analyze_args {
 struct job {
     io::message msg;
     analysis result;
+    std::string text;  // the job's output, rendered by the worker that analysed it
+    bool done = false;
 };
 
+// Renders a job's records in the output format. For "json" the records are joined by ",\n" and
+// the writer puts the separator before them.
 class printer {
 public:
     printer(std::string format, io::output_options o) : format_(std::move(format)), o_(o) {}
@@ -53,34 +61,39 @@ public:
         if (format_ == "json") std::fputs(first_ ? "]\n" : "\n]\n", stdout);
     }
 
-    void print(const job& j) {
+    std::string render(const job& j) const {
         const auto& a = j.result;
+        std::string out;
         if (format_ == "text") {
-            if (a.kind == message_kind::not_bounce && a.error == error_code::ok) std::printf("%s\n  not a bounce\n\n", j.msg.source.c_str());
-            for (const auto& r : a.records) std::printf("%s\n", io::text_block(r, j.msg.source, o_).c_str());
-            return;
+            if (a.kind == message_kind::not_bounce && a.error == error_code::ok) out += j.msg.source + "\n  not a bounce\n\n";
+            for (const auto& r : a.records) out += io::text_block(r, j.msg.source, o_) + "\n";
+            return out;
         }
         if (format_ == "report") {
-            for (const auto& r : a.records) {
-                std::printf("==== %s\n%s\n", j.msg.source.c_str(), render_report(r, o_.lang).c_str());
-            }
-            return;
+            for (const auto& r : a.records) out += "==== " + j.msg.source + "\n" + render_report(r, o_.lang) + "\n";
+            return out;
         }
         for (const auto& r : a.records) {
             if (format_ == "csv") {
-                std::printf("%s\n", io::csv_row(r, j.msg.source).c_str());
+                out += io::csv_row(r, j.msg.source);
+                out += '\n';
             } else {
-                std::string s = io::to_json(r, j.msg.source, o_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                if (format_ == "json") {
-                    std::fputs(first_ ? "\n" : ",\n", stdout);
-                    first_ = false;
-                    std::fputs(s.c_str(), stdout);
-                } else {
-                    std::fputs(s.c_str(), stdout);
-                    std::fputc('\n', stdout);
-                }
+                if (format_ == "json" && !out.empty()) out += ",\n";
+                out += io::to_json(r, j.msg.source, o_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                if (format_ != "json") out += '\n';
             }
         }
+        return out;
+    }
+
+    // Writes a rendered job (called in input order).
+    void write(const std::string& text) {
+        if (text.empty()) return;
+        if (format_ == "json") {
+            std::fputs(first_ ? "\n" : ",\n", stdout);
+            first_ = false;
+        }
+        std::fwrite(text.data(), 1, text.size(), stdout);
     }
 
 private:
@@ -112,69 +125,139 @@ int run_analyze(const analyze_args& args) {
     const auto t0 = std::chrono::steady_clock::now();
     std::size_t n_messages = 0, n_bytes = 0;
     bool had_error = false;
+    auto last_progress = t0;
 
-    // Messages are analysed in batches: workers take messages of a batch in any order, the batch is
-    // printed in input order. Memory is bounded by the batch size in bytes.
-    std::vector<job> batch;
-    std::size_t batch_bytes = 0;
-    constexpr std::size_t batch_max_messages = 512;
-    constexpr std::size_t batch_max_bytes = 32u << 20;
-
-    auto run_batch = [&] {
-        std::atomic<std::size_t> next{0};
-        auto work = [&] {
-            for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
-                if (batch[i].msg.error.empty()) {
-                    batch[i].result = an->analyze(batch[i].msg.bytes);
-                    if (batch[i].msg.truncated) {
-                        std::string w = "message larger than " + std::to_string(args.lim.max_message_bytes) +
-                                        " bytes: analysed the first part only";
-                        batch[i].result.warnings.push_back(w);
-                        for (auto& r : batch[i].result.records) r.warnings.push_back(w);
-                    }
-                }
-                batch[i].msg.bytes.clear();
-                batch[i].msg.bytes.shrink_to_fit();
+    auto process = [&](job& j) {
+        if (j.msg.error.empty()) {
+            j.result = an->analyze(j.msg.bytes);
+            if (j.msg.truncated) {
+                std::string w = "message larger than " + std::to_string(args.lim.max_message_bytes) + " bytes: analysed the first part only";
+                j.result.warnings.push_back(w);
+                for (auto& r : j.result.records) r.warnings.push_back(w);
             }
-        };
-        std::size_t n = std::min<std::size_t>(threads, batch.size());
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < n; ++t) pool.emplace_back(work);
-        work();
-        for (auto& t : pool) t.join();
-        for (const auto& j : batch) {
-            if (!j.msg.error.empty()) {
-                std::fprintf(stderr, "ricochet: %s: %s\n", j.msg.source.c_str(), j.msg.error.c_str());
-                had_error = true;
-                continue;
-            }
-            if (j.result.error != error_code::ok) {
-                std::fprintf(stderr, "ricochet: %s: %s%s%s\n", j.msg.source.c_str(), std::string(to_string(j.result.error)).c_str(),
-                             j.result.error_message.empty() ? "" : ": ", j.result.error_message.c_str());
-                had_error = true;
-                continue;
-            }
-            out.print(j);
+            if (j.result.error == error_code::ok) j.text = out.render(j);
         }
-        std::fflush(stdout);
-        batch.clear();
-        batch_bytes = 0;
-        if (progress) {
-            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s", n_messages, n_bytes / 1e6,
-                         secs > 0 ? n_messages / secs : 0.0, secs);
+        j.msg.bytes.clear();
+        j.msg.bytes.shrink_to_fit();
+    };
+    // In input order: errors to stderr, records to stdout, the progress line now and then.
+    auto emit = [&](const job& j) {
+        ++n_messages;
+        if (!j.msg.error.empty()) {
+            std::fprintf(stderr, "ricochet: %s: %s\n", j.msg.source.c_str(), j.msg.error.c_str());
+            had_error = true;
+        } else if (j.result.error != error_code::ok) {
+            std::fprintf(stderr, "ricochet: %s: %s%s%s\n", j.msg.source.c_str(), std::string(to_string(j.result.error)).c_str(),
+                         j.result.error_message.empty() ? "" : ": ", j.result.error_message.c_str());
+            had_error = true;
+        } else {
+            out.write(j.text);
+        }
+        if (progress && (n_messages & 255) == 0) {
+            auto now = std::chrono::steady_clock::now();
+            if (now - last_progress > std::chrono::milliseconds(250)) {
+                last_progress = now;
+                double secs = std::chrono::duration<double>(now - t0).count();
+                std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s", n_messages, n_bytes / 1e6,
+                             secs > 0 ? n_messages / secs : 0.0, secs);
+            }
         }
     };
 
-    bool read_ok = io::read_paths(args.paths, args.lim.max_message_bytes, [&](io::message&& m) {
-        ++n_messages;
-        n_bytes += m.bytes.size();
-        batch_bytes += m.bytes.size();
-        batch.push_back(job{std::move(m), {}});
-        if (batch.size() >= batch_max_messages || batch_bytes >= batch_max_bytes) run_batch();
-        return true;
-    });
-    if (!batch.empty()) run_batch();
+    bool read_ok = true;
+    if (threads <= 1) {
+        // One thread: read, analyse and write each message in turn.
+        read_ok = io::read_paths(args.paths, args.lim.max_message_bytes, [&](io::message&& m) {
+            n_bytes += m.bytes.size();
+            job j;
+            j.msg = std::move(m);
+            process(j);
+            emit(j);
+            return true;
+        });
+    } else {
+        // A pipeline: a reader thread splits the input into chunks of messages, `threads` workers
+        // analyse and render the chunks in any order, and this thread writes them in input order.
+        // Chunks (not single messages) pass between threads, so that wake-ups stay rare; the chunks
+        // in flight are bounded in number and bytes, so memory stays flat however long the input.
+        struct chunk {
+            std::vector<job> jobs;
+            std::size_t bytes = 0;
+            bool done = false;
+        };
+        constexpr std::size_t chunk_messages = 32;
+        constexpr std::size_t chunk_bytes = 1u << 20;
+        const std::size_t max_chunks = 4 * threads;
+        constexpr std::size_t max_bytes = 32u << 20;
+        std::mutex mu;
+        std::condition_variable work_cv, done_cv, space_cv;
+        std::deque<std::unique_ptr<chunk>> window;  // in input order
+        std::deque<chunk*> todo;
+        std::size_t inflight_bytes = 0;
+        bool reading_done = false;
+
+        std::thread reader([&] {
+            auto cur = std::make_unique<chunk>();
+            auto push = [&] {
+                std::unique_lock lock(mu);
+                space_cv.wait(lock, [&] { return window.empty() || (window.size() < max_chunks && inflight_bytes + cur->bytes <= max_bytes); });
+                n_bytes += cur->bytes;
+                inflight_bytes += cur->bytes;
+                todo.push_back(cur.get());
+                window.push_back(std::move(cur));
+                work_cv.notify_one();
+                lock.unlock();
+                cur = std::make_unique<chunk>();
+            };
+            bool ok = io::read_paths(args.paths, args.lim.max_message_bytes, [&](io::message&& m) {
+                cur->bytes += m.bytes.size();
+                cur->jobs.emplace_back();
+                cur->jobs.back().msg = std::move(m);
+                if (cur->jobs.size() >= chunk_messages || cur->bytes >= chunk_bytes) push();
+                return true;
+            });
+            if (!cur->jobs.empty()) push();
+            std::lock_guard lock(mu);
+            read_ok = ok;
+            reading_done = true;
+            work_cv.notify_all();
+            done_cv.notify_all();
+        });
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t)
+            pool.emplace_back([&] {
+                for (;;) {
+                    chunk* c = nullptr;
+                    {
+                        std::unique_lock lock(mu);
+                        work_cv.wait(lock, [&] { return !todo.empty() || reading_done; });
+                        if (todo.empty()) return;
+                        c = todo.front();
+                        todo.pop_front();
+                    }
+                    for (auto& j : c->jobs) process(j);
+                    std::lock_guard lock(mu);
+                    c->done = true;
+                    if (window.front().get() == c) done_cv.notify_one();
+                }
+            });
+        for (;;) {
+            std::unique_ptr<chunk> c;
+            {
+                std::unique_lock lock(mu);
+                done_cv.wait(lock, [&] { return (!window.empty() && window.front()->done) || (reading_done && window.empty()); });
+                if (window.empty()) break;
+                c = std::move(window.front());
+                window.pop_front();
+                inflight_bytes -= c->bytes;
+                space_cv.notify_one();
+            }
+            for (const auto& j : c->jobs) emit(j);
+        }
+        reader.join();
+        for (auto& t : pool) t.join();
+    }
+    std::fflush(stdout);
     out.end();
     if (progress) std::fputc('\n', stderr);
     return (read_ok && !had_error) ? 0 : 1;
