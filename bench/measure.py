@@ -59,15 +59,52 @@ def found(path):
     return {"records": count_lines(path)}
 
 
+def tree_rss_kb(pid):
+    """The resident set of a process and all its descendants, summed (kB); 0 once it is gone."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open("/proc/%d/status" % p) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with open("/proc/%d/task/%d/children" % (p, p)) as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def run_once(command, out, tfile):
-    """One run under /usr/bin/time -v: (wall s, cpu s, peak RSS kB, exit status, stderr tail)."""
-    with open(out, "wb") as o:
+    """One run under /usr/bin/time -v: (wall s, cpu s, peak RSS kB, exit status, stderr tail).
+    The peak RSS is the larger of what time(1) reports (the largest single process) and the sum over
+    the process tree sampled every 20 ms (ricochet's worker processes count with their parent)."""
+    with open(out, "wb") as o, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-v", "-o", tfile] + command, stdout=o, stderr=subprocess.PIPE)
+        p = subprocess.Popen(["/usr/bin/time", "-v", "-o", tfile] + command, stdout=o, stderr=err)
+        tree_peak = 0
+        while p.poll() is None:
+            tree_peak = max(tree_peak, tree_rss_kb(p.pid) - (tree_rss_kb_self(p.pid)))
+            time.sleep(0.02)
         wall = time.perf_counter() - t0
+        err.seek(0)
+        tail = err.read()[-500:]
     with open(tfile) as f:
         t = f.read()
-    return wall, cpu_seconds(t), peak_rss_kb(t), p.returncode, p.stderr.decode(errors="replace")[-500:]
+    return wall, cpu_seconds(t), max(peak_rss_kb(t), tree_peak), p.returncode, tail.decode(errors="replace")
+
+
+def tree_rss_kb_self(pid):
+    """The RSS of /usr/bin/time itself, which is not the measured program."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def report(a, case, walls, cpus, rss, status, info):

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "util/text.h"
 
@@ -245,8 +247,36 @@ std::string iconv_name(std::string_view cs) {
 
 // Converts with iconv, replacing undecodable bytes by U+FFFD. Returns false when iconv does not know
 // the charset.
+// iconv_open looks the charset up in gconv's module table (and may load a module) on every call:
+// each thread keeps the descriptors it opened, reset before each use, for the few charsets mail uses.
+class iconv_cache {
+public:
+    ~iconv_cache() {
+        for (auto& e : open_)
+            if (e.second != reinterpret_cast<iconv_t>(-1)) iconv_close(e.second);
+    }
+    iconv_t get(const std::string& from) {
+        for (auto& e : open_)
+            if (e.first == from) {
+                if (e.second != reinterpret_cast<iconv_t>(-1)) iconv(e.second, nullptr, nullptr, nullptr, nullptr);
+                return e.second;
+            }
+        iconv_t cd = iconv_open("UTF-8", from.c_str());
+        if (open_.size() >= 16) {
+            if (open_.front().second != reinterpret_cast<iconv_t>(-1)) iconv_close(open_.front().second);
+            open_.erase(open_.begin());
+        }
+        open_.emplace_back(from, cd);
+        return cd;
+    }
+
+private:
+    std::vector<std::pair<std::string, iconv_t>> open_;
+};
+
 bool convert(std::string_view in, const std::string& from, std::string& out, std::size_t* bad = nullptr) {
-    iconv_t cd = iconv_open("UTF-8", from.c_str());
+    thread_local iconv_cache cache;
+    iconv_t cd = cache.get(from);
     if (cd == reinterpret_cast<iconv_t>(-1)) return false;
     out.clear();
     out.reserve(in.size() * 2 + 16);
@@ -273,7 +303,6 @@ bool convert(std::string_view in, const std::string& from, std::string& out, std
     std::size_t room = sizeof buf;
     iconv(cd, nullptr, nullptr, &dst, &room);
     out.append(buf, static_cast<std::size_t>(dst - buf));
-    iconv_close(cd);
     if (bad) *bad = errors;
     return true;
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "io/output.h"
+#include "workers.h"
 #include "io/reader.h"
 #include "ricochet/explain.h"
 #include "ricochet/ricochet.h"
@@ -40,12 +41,7 @@ struct analyze_args {
     limits lim;
 };
 
-struct job {
-    io::message msg;
-    analysis result;
-    std::string text;  // the job's output, rendered by the worker that analysed it
-    bool done = false;
-};
+using cli::job;
 
 // Renders a job's records in the output format. For "json" the records are joined by ",\n" and
 // the writer puts the separator before them.
@@ -196,6 +192,10 @@ int run_analyze(const analyze_args& args) {
         std::size_t inflight_bytes = 0;
         bool reading_done = false;
 
+        // Worker processes when the system gives them (see workers.h), else threads of this one.
+        std::string why;
+        std::unique_ptr<cli::worker_pool> procs = cli::worker_pool::start(threads, process, &why);
+        if (!procs && !args.quiet) std::fprintf(stderr, "ricochet: no worker processes (%s): using threads\n", why.c_str());
         std::thread reader([&] {
             auto cur = std::make_unique<chunk>();
             auto push = [&] {
@@ -225,7 +225,7 @@ int run_analyze(const analyze_args& args) {
         });
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t)
-            pool.emplace_back([&] {
+            pool.emplace_back([&, t] {
                 for (;;) {
                     chunk* c = nullptr;
                     {
@@ -235,7 +235,9 @@ int run_analyze(const analyze_args& args) {
                         c = todo.front();
                         todo.pop_front();
                     }
-                    for (auto& j : c->jobs) process(j);
+                    if (procs) procs->run(t, c->jobs);
+                    else
+                        for (auto& j : c->jobs) process(j);
                     std::lock_guard lock(mu);
                     c->done = true;
                     if (window.front().get() == c) done_cv.notify_one();

@@ -1,0 +1,93 @@
+// Tests of the CLI's worker processes (tools/cli/workers.cpp) and of `ricochet analyze --threads`:
+// answers come back to the right job, a worker that dies loses only the message it died on, and
+// the output is the same, in the same order, whatever the number of workers.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "workers.h"
+
+namespace {
+
+using ricochet::cli::job;
+using ricochet::cli::worker_pool;
+
+std::vector<job> make_jobs(std::initializer_list<const char*> bodies) {
+    std::vector<job> jobs;
+    int n = 0;
+    for (const char* b : bodies) {
+        job j;
+        j.msg.source = "msg" + std::to_string(++n);
+        j.msg.bytes = b;
+        jobs.push_back(std::move(j));
+    }
+    return jobs;
+}
+
+// Renders "source:size"; a message holding "BOOM" kills the process that analyses it.
+void render(job& j) {
+    if (j.msg.bytes.find("BOOM") != std::string::npos) ::raise(SIGKILL);
+    if (j.msg.bytes == "empty") j.result.error = ricochet::error_code::empty_input;
+    j.text = j.msg.source + ":" + std::to_string(j.msg.bytes.size());
+}
+
+TEST(workers, answers_come_back_to_their_jobs) {
+    std::string err;
+    auto pool = worker_pool::start(2, render, &err);
+    ASSERT_TRUE(pool) << err;
+    auto a = make_jobs({"one", "three", "empty"});
+    auto b = make_jobs({"x", "yy"});
+    b[1].msg.error = "cannot open";  // an input error stays with the parent
+    pool->run(0, a);
+    pool->run(1, b);
+    EXPECT_EQ(a[0].text, "msg1:3");
+    EXPECT_EQ(a[1].text, "msg2:5");
+    EXPECT_EQ(a[2].result.error, ricochet::error_code::empty_input);
+    EXPECT_EQ(b[0].text, "msg1:1");
+    EXPECT_EQ(b[1].text, "");
+    EXPECT_TRUE(a[0].msg.bytes.empty());  // the worker had the bytes; the parent lets them go
+}
+
+TEST(workers, a_crash_loses_only_the_message_it_happened_on) {
+    std::string err;
+    auto pool = worker_pool::start(1, render, &err);
+    ASSERT_TRUE(pool) << err;
+    auto jobs = make_jobs({"a", "bb", "BOOM", "dddd", "BOOM again", "ffffff"});
+    pool->run(0, jobs);
+    EXPECT_EQ(jobs[0].text, "msg1:1");
+    EXPECT_EQ(jobs[1].text, "msg2:2");
+    EXPECT_EQ(jobs[2].result.error, ricochet::error_code::internal);
+    EXPECT_NE(jobs[2].result.error_message.find("signal 9"), std::string::npos) << jobs[2].result.error_message;
+    EXPECT_EQ(jobs[3].text, "msg4:4");
+    EXPECT_EQ(jobs[4].result.error, ricochet::error_code::internal);
+    EXPECT_EQ(jobs[5].text, "msg6:6");
+    // The replacement worker goes on with the next chunk.
+    auto more = make_jobs({"gg"});
+    pool->run(0, more);
+    EXPECT_EQ(more[0].text, "msg1:2");
+}
+
+std::string run_cli(const std::string& args) {
+    std::string cmd = std::string(RICOCHET_BINARY) + " analyze --quiet --format jsonl " + args + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
+    std::string out;
+    std::array<char, 65536> buf{};
+    std::size_t n;
+    while (p && (n = std::fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
+    return out;
+}
+
+TEST(workers, cli_output_is_the_same_in_the_same_order_for_any_worker_count) {
+    std::string dir = std::string(RICOCHET_FIXTURES) + "/messages";
+    std::string one = run_cli("--threads 1 " + dir);
+    ASSERT_GT(one.size(), 1000u);
+    EXPECT_EQ(run_cli("--threads 2 " + dir), one);
+    EXPECT_EQ(run_cli("--threads 3 " + dir + " " + dir), run_cli("--threads 1 " + dir + " " + dir));
+}
+
+}  // namespace
