@@ -434,20 +434,54 @@ header_block parse_headers(std::string_view text, const limits& lim) {
     std::size_t start = 0;
     while (start < text.size() && (text[start] == '\n' || text[start] == '\r' || text[start] == ' ')) ++start;
     text = text.substr(start);
-    // Only the header block is needed: stop at the first blank line.
-    std::size_t end = text.find("\n\n");
-    std::size_t end2 = text.find("\r\n\r\n");
-    std::size_t cut = std::min(end, end2);
-    if (cut != std::string_view::npos) text = text.substr(0, cut + 1);
     if (text.size() > 256 * 1024) text = text.substr(0, 256 * 1024);
-    std::string buf(text);
-    buf += "\n\n";
-    gptr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(buf.data(), buf.size()));
-    gptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-    gptr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options()));
-    if (!msg) return out;
-    std::vector<std::string> ignored;
-    read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg.get())), out, lim, ignored);
+    // A header block needs no MIME parser: "Name: value" lines and continuation lines that start
+    // with white space, up to the first blank line. Values are unfolded and RFC 2047-decoded as for
+    // the top level (decode_header_value).
+    auto name_end = [](std::string_view line) -> std::size_t {
+        std::size_t i = 0;
+        while (i < line.size() && line[i] != ':' && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127) ++i;
+        return i > 0 && i < line.size() && line[i] == ':' ? i : std::string_view::npos;
+    };
+    std::string_view name;
+    std::size_t value_begin = 0, value_end = 0;
+    auto flush = [&] {
+        if (name.empty() || out.fields.size() >= lim.max_headers) return;
+        std::string value = decode_header_value(text.substr(value_begin, value_end - value_begin));
+        if (value.size() > lim.max_header_bytes) value.resize(lim.max_header_bytes);
+        out.fields.push_back({std::string(name), std::move(value)});
+    };
+    std::size_t pos = 0;
+    // An mbox "From " line before the headers is not a header.
+    if (text.substr(0, 5) == "From ") {
+        std::size_t eol = text.find('\n');
+        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    }
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
+        std::string_view line = text.substr(pos, next - pos);
+        std::string_view bare = line;
+        while (!bare.empty() && (bare.back() == '\n' || bare.back() == '\r')) bare.remove_suffix(1);
+        if (bare.empty()) break;
+        if ((bare[0] == ' ' || bare[0] == '\t') && !name.empty()) {
+            value_end = pos + bare.size();
+        } else if (std::size_t colon = name_end(bare); colon != std::string_view::npos) {
+            flush();
+            name = bare.substr(0, colon);
+            value_begin = pos + colon + 1;
+            value_end = pos + bare.size();
+        } else if (name.empty() && out.fields.empty()) {
+            break;  // not a header block at all
+        } else {
+            // A stray line inside the block (a continuation that lost its indentation): skipped,
+            // as a MIME parser would.
+            flush();
+            name = {};
+        }
+        pos = next;
+    }
+    flush();
     return out;
 }
 
