@@ -192,6 +192,15 @@ analysis analyzer::analyze(std::string_view bytes) const noexcept {
             bytes = bytes.substr(0, lim.max_message_bytes);
             out.warnings.push_back("message larger than " + std::to_string(lim.max_message_bytes) + " bytes: analysed the first part only");
         }
+        // Bare-CR line ends (old Mac tools, some gateways): no LF at all where the headers should
+        // be, only CRs. Every lone CR becomes a LF.
+        std::string lf;
+        if (std::string_view head = bytes.substr(0, 8192); head.find('\n') == std::string_view::npos && head.find('\r') != std::string_view::npos) {
+            lf.assign(bytes);
+            for (std::size_t i = 0; i < lf.size(); ++i)
+                if (lf[i] == '\r' && (i + 1 == lf.size() || lf[i + 1] != '\n')) lf[i] = '\n';
+            bytes = lf;
+        }
         mime::message_view view = mime::parse(bytes, lim);
         for (auto& w : view.warnings) out.warnings.push_back(w);
         if (view.headers.fields.empty() && view.texts.empty() && view.delivery_status.empty()) {

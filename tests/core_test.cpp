@@ -209,6 +209,30 @@ TEST(analyzer, postfix_dsn_with_crlf_two_recipients) {
     EXPECT_FALSE(b.hard);
 }
 
+TEST(analyzer, line_endings_do_not_change_the_answer) {
+    // The same report with CRLF, LF and bare CR line ends.
+    std::string crlf = fixture("postfix-dsn-crlf.eml");
+    std::string lf, cr;
+    for (std::size_t i = 0; i < crlf.size(); ++i) {
+        if (crlf[i] == '\r' && i + 1 < crlf.size() && crlf[i + 1] == '\n') continue;
+        lf += crlf[i];
+        cr += crlf[i] == '\n' ? '\r' : crlf[i];
+    }
+    ASSERT_EQ(lf.find('\r'), std::string::npos);
+    auto want = shared_analyzer().analyze(crlf);
+    ASSERT_EQ(want.records.size(), 2u);
+    for (const std::string* variant : {&lf, &cr}) {
+        auto got = shared_analyzer().analyze(*variant);
+        ASSERT_EQ(got.records.size(), 2u);
+        for (std::size_t i = 0; i < 2; ++i) {
+            EXPECT_EQ(got.records[i].recipient, want.records[i].recipient);
+            EXPECT_EQ(got.records[i].status, want.records[i].status);
+            EXPECT_EQ(got.records[i].reason, want.records[i].reason);
+            EXPECT_EQ(got.records[i].original.subject, want.records[i].original.subject);
+        }
+    }
+}
+
 TEST(analyzer, qmail_plain_text) {
     auto res = shared_analyzer().analyze(fixture("qmail.eml"));
     ASSERT_EQ(res.records.size(), 1u);
