@@ -15,13 +15,14 @@
 #               three tools (the peers --peer-runs times, default --runs; 0 skips them), and ricochet
 #               with --threads 2 for the scaling line.
 #   bigmsg      one bounce of --big-mb MB (100) whose attached original carries a base64 attachment:
-#               ricochet with its default limits (the first 64 MiB are read, the rest skipped: today
-#               without a warning in the record), ricochet with --max-message-bytes above the size,
+#               ricochet with its default limits (the first 64 MiB are read, the rest skipped, and the
+#               records say so in `warnings`), ricochet with --max-message-bytes above the size,
 #               and the peers.
 #   huge        (--no-huge skips) the corpus repeated to --huge-gb GB (2) as one mbox, analysed once
 #               with --threads 2: peak RSS against the 100 MB target. The file is deleted afterwards.
 # Emails/s counts the messages in the input; MB/s is 10^6 input bytes per second; peak RSS is the
-# largest "Maximum resident set size" that /usr/bin/time -v reports over the runs. "records=" is what
+# largest over the runs of: what /usr/bin/time -v reports, and the whole process tree's RSS sampled
+# every 20 ms (ricochet --threads N counts its N worker processes). "records=" is what
 # each tool found (ricochet: JSON lines; Sisimai: records; flufl: bouncing addresses): a sanity check,
 # not a score. BENCH_TMP (default: a new folder under /tmp) holds the generated inputs. The binary is
 # build/release/ricochet (configured with the release preset; only the ricochet target is built).

@@ -245,8 +245,6 @@ std::string iconv_name(std::string_view cs) {
     return c;
 }
 
-// Converts with iconv, replacing undecodable bytes by U+FFFD. Returns false when iconv does not know
-// the charset.
 // iconv_open looks the charset up in gconv's module table (and may load a module) on every call:
 // each thread keeps the descriptors it opened, reset before each use, for the few charsets mail uses.
 class iconv_cache {
@@ -274,6 +272,8 @@ private:
     std::vector<std::pair<std::string, iconv_t>> open_;
 };
 
+// Converts with iconv, replacing undecodable bytes by U+FFFD. Returns false when iconv does not know
+// the charset.
 bool convert(std::string_view in, const std::string& from, std::string& out, std::size_t* bad = nullptr) {
     thread_local iconv_cache cache;
     iconv_t cd = cache.get(from);

@@ -11,20 +11,20 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
-#include <memory>
-#include <mutex>
 #include <cstdio>
+#include <deque>
 #include <iostream>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "io/output.h"
-#include "workers.h"
 #include "io/reader.h"
 #include "ricochet/explain.h"
 #include "ricochet/ricochet.h"
+#include "workers.h"
 
 namespace {
 
@@ -119,7 +119,8 @@ int run_analyze(const analyze_args& args) {
     unsigned threads = args.threads ? args.threads : std::max(1u, std::thread::hardware_concurrency());
     const bool progress = !args.quiet && isatty(STDERR_FILENO);
     const auto t0 = std::chrono::steady_clock::now();
-    std::size_t n_messages = 0, n_bytes = 0;
+    std::size_t n_messages = 0;
+    std::atomic<std::size_t> n_bytes{0};  // counted by the reader, shown by the writer
     bool had_error = false;
     auto last_progress = t0;
 
@@ -154,7 +155,7 @@ int run_analyze(const analyze_args& args) {
             if (now - last_progress > std::chrono::milliseconds(250)) {
                 last_progress = now;
                 double secs = std::chrono::duration<double>(now - t0).count();
-                std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s", n_messages, n_bytes / 1e6,
+                std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s", n_messages, static_cast<double>(n_bytes.load()) / 1e6,
                              secs > 0 ? n_messages / secs : 0.0, secs);
             }
         }
@@ -261,7 +262,10 @@ int run_analyze(const analyze_args& args) {
     }
     std::fflush(stdout);
     out.end();
-    if (progress) std::fputc('\n', stderr);
+    if (progress) {
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s\n", n_messages, static_cast<double>(n_bytes.load()) / 1e6, secs > 0 ? n_messages / secs : 0.0, secs);
+    }
     return (read_ok && !had_error) ? 0 : 1;
 }
 
