@@ -89,10 +89,15 @@ bool parse(const context& ctx, std::vector<record>& out) {
         // it ("reject reason: mailbox full"): the paragraph from its start.
         if (at != std::string_view::npos && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40 &&
             para.find('\n') == std::string::npos) {
-            std::size_t start = text.rfind("\n\n", at);
-            start = start == std::string_view::npos ? 0 : start + 2;
-            std::size_t bol = text.rfind('\n', at);
-            if (bol != std::string_view::npos && bol > start && at - start <= 1024) {
+            // Within 1 KB before the address only: a search back to the text's start for every
+            // address would be quadratic in a list of thousands.
+            std::size_t lo = at > 1024 ? at - 1024 : 0;
+            std::string_view window = text.substr(lo, at - lo);
+            std::size_t blank = window.rfind("\n\n");
+            std::size_t start = blank == std::string_view::npos ? (lo == 0 ? 0 : std::string_view::npos) : lo + blank + 2;
+            std::size_t nl = window.rfind('\n');
+            std::size_t bol = nl == std::string_view::npos ? std::string_view::npos : lo + nl;
+            if (start != std::string_view::npos && bol != std::string_view::npos && bol > start) {
                 std::string before = util::squeeze(text.substr(start, bol - start));
                 if (!before.empty()) para = before + ' ' + para;
             }
