@@ -33,19 +33,18 @@ bool parse(const context& ctx, std::vector<record>& out) {
         if (id == std::string::npos) continue;
         std::size_t dash = r.diagnostic.find(" - ", id);
         std::string_view verdict = dash == std::string::npos ? std::string_view() : util::trim(std::string_view(r.diagnostic).substr(dash + 3));
-        if (bad_header || util::istarts_with(verdict, "BAD-HEADER") || util::istarts_with(verdict, "BAD HEADER")) {
-            r.reason = "notcompliantrfc";
-            r.rule = "amavis-bad-header";
-        } else if (util::istarts_with(verdict, "INFECTED") || util::istarts_with(verdict, "VIRUS")) {
-            r.reason = "virusdetected";
-            r.rule = "amavis-infected";
-        } else if (util::istarts_with(verdict, "BANNED")) {
-            r.reason = "policyviolation";
-            r.rule = "amavis-banned-content";
-        } else if (util::istarts_with(verdict, "SPAM")) {
-            r.reason = "spamdetected";
-            r.rule = "amavis-spam";
-        }
+        static constexpr struct {
+            std::string_view label, reason, rule;
+        } verdicts[] = {{"BAD-HEADER", "notcompliantrfc", "amavis-bad-header"}, {"BAD HEADER", "notcompliantrfc", "amavis-bad-header"},
+                        {"INFECTED", "virusdetected", "amavis-infected"},       {"VIRUS", "virusdetected", "amavis-infected"},
+                        {"BANNED", "policyviolation", "amavis-banned-content"}, {"SPAM", "spamdetected", "amavis-spam"}};
+        if (bad_header) verdict = "BAD-HEADER";
+        for (const auto& v : verdicts)
+            if (util::istarts_with(verdict, v.label)) {
+                r.reason = std::string(v.reason);
+                r.rule = std::string(v.rule);
+                break;
+            }
     }
     return true;
 }
