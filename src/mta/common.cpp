@@ -11,13 +11,24 @@ std::size_t find_marker_line(std::string_view text, std::initializer_list<std::s
 }
 
 std::size_t find_marker_line(std::string_view text, std::span<const std::string_view> markers, std::size_t from) {
+    // Most lines start with a character no marker starts with: a table of first characters lets
+    // them pass without comparing every marker.
+    bool first[256] = {};
+    for (std::string_view m : markers) {
+        if (m.empty()) return from <= text.size() ? from : std::string_view::npos;
+        unsigned char c = static_cast<unsigned char>(m[0]);
+        first[c] = true;
+        if (c >= 'a' && c <= 'z') first[c - 32] = true;
+        if (c >= 'A' && c <= 'Z') first[c + 32] = true;
+    }
     std::size_t pos = from;
     while (pos < text.size()) {
         std::size_t eol = text.find('\n', pos);
         std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
         std::string_view t = util::trim(line);
-        for (std::string_view m : markers)
-            if (util::istarts_with(t, m)) return pos;
+        if (!t.empty() && first[static_cast<unsigned char>(t[0])])
+            for (std::string_view m : markers)
+                if (util::istarts_with(t, m)) return pos;
         if (eol == std::string_view::npos) break;
         pos = eol + 1;
     }
