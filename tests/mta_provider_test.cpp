@@ -329,6 +329,10 @@ TEST(MtaProvider, ProviderReasonCodes) {
     EXPECT_EQ(reason("example.com.mail.protection.outlook.com", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]."), "blocked");
     EXPECT_EQ(reason("orange.fr", "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]"), "userunknown");
     EXPECT_EQ(reason("wanadoo.fr", "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]"), "spamdetected");
+    EXPECT_EQ(reason("user@laposte.net", "450 4.1.8 <a@example.org>: Sender address rejected: Emetteur invalide / Invalid Sender LPN007_405"),
+              "rejected");
+    EXPECT_EQ(reason("smtpz4.laposte.net", "450 4.7.1 Client host rejected: Service refuse, veuillez essayer plus tard LPN027_503"), "blocked");
+    EXPECT_EQ(reason("smtpz4.laposte.net", "550 5.7.1 Message rejected due to DMARC policy LPN007_517"), "policyviolation");
     EXPECT_EQ(reason("user@ezweb.ne.jp", "550 : User unknown"), "filtered");
     EXPECT_EQ(reason("user@ezweb.ne.jp", "550 <user@ezweb.ne.jp>: User unknown"), "userunknown");
     EXPECT_EQ(reason("cox.net", "550 5.1.0 <a@example.com> sender rejected. AUP#CXDNS"), "requireptr");

@@ -93,6 +93,13 @@ verdict orange(std::string_view d) {
     if (code == "506" || code == "510") return {"spamdetected", "orange-mail-rejected-spam"};
     if (code == "102" || code == "999" || code == "108") return {"blocked", "orange-ip-refused"};
     if (code == "104") return {"toomanyconn", "orange-too-many-connections"};
+    // La Poste's LPN codes: 405 the sender address cannot receive mail, 503 service refused to the
+    // sending host for a while (volume, complaints), 517 the sender domain's DMARC policy.
+    if (util::icontains(d, "LPN")) {
+        if (code == "405") return {"rejected", "laposte-invalid-sender"};
+        if (code == "503") return {"blocked", "laposte-service-refused"};
+        if (code == "517") return {"policyviolation", "laposte-dmarc-policy"};
+    }
     return {};
 }
 
