@@ -17,6 +17,7 @@
 #include "ricochet/explain.h"
 #include "ricochet/ricochet.h"
 #include "util/address.h"
+#include "util/text.h"
 
 namespace {
 
@@ -105,6 +106,14 @@ TEST(codes, command_from_each_mta_phrase) {
     EXPECT_EQ(dsn::find_command(">>> MAIL From:<a@example.com>"), "MAIL");
     EXPECT_EQ(dsn::find_command("connect to mx.example.com[192.0.2.1]:25: Connection refused"), "CONN");
     EXPECT_EQ(dsn::find_command("550 User unknown"), "");
+}
+
+TEST(text, lower_for_match_folds_the_scripts_patterns_use) {
+    EXPECT_EQ(util::lower_for_match("ПОЛЬЗОВАТЕЛЬ Не Найден"), "пользователь не найден");
+    EXPECT_EQ(util::lower_for_match("Empfänger UNBEKANNT, BOÎTE PLEINE, ÉTÉ"), "empfänger unbekannt, boîte pleine, été");
+    EXPECT_EQ(util::lower_for_match("ΣΦΑΛΜΑ ŁÓDŹ"), "σφαλμα łódź");
+    EXPECT_EQ(util::lower_for_match("宛先不明 User"), "宛先不明 user");
+    EXPECT_EQ(util::lower_for_match(std::string("A\xC3\xFF\xD0")), std::string("a\xC3\xFF\xD0"));  // invalid UTF-8 kept
 }
 
 TEST(address, cleans_report_forms) {

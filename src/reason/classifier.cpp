@@ -86,7 +86,8 @@ int classifier::match(std::string_view text) const {
     if (text.empty()) return -1;
     std::vector<int> found;
     if (atoms_) {
-        std::string lower = util::ascii_lower(text);
+        // The prefilter's atoms are lower case (Unicode case folding for non-ASCII letters).
+        std::string lower = util::is_ascii(text) ? util::ascii_lower(text) : util::lower_for_match(text);
         atoms_->Match(lower, &found);
     }
     return rows_re_->FirstMatch(text, found);

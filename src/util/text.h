@@ -15,6 +15,10 @@ inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 std::string ascii_lower(std::string_view s);
+/// Lower case for matching: ASCII, and in UTF-8 text the Latin-1 and Latin Extended-A letters,
+/// Greek and Cyrillic (what case-insensitive patterns in those scripts need). Other bytes,
+/// including invalid UTF-8, are copied as they are.
+std::string lower_for_match(std::string_view s);
 std::string_view trim(std::string_view s) noexcept;
 bool iequals(std::string_view a, std::string_view b) noexcept;
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept;
