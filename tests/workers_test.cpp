@@ -72,8 +72,8 @@ TEST(workers, a_crash_loses_only_the_message_it_happened_on) {
     EXPECT_EQ(more[0].text, "msg1:2");
 }
 
-std::string run_cli(const std::string& args) {
-    std::string cmd = std::string(RICOCHET_BINARY) + " analyze --quiet --format jsonl " + args + " 2>&1";
+std::string run_cli(const std::string& args, const std::string& format = "jsonl") {
+    std::string cmd = std::string(RICOCHET_BINARY) + " analyze --quiet --format " + format + " " + args + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
     std::string out;
     std::array<char, 65536> buf{};
@@ -88,6 +88,7 @@ TEST(workers, cli_output_is_the_same_in_the_same_order_for_any_worker_count) {
     ASSERT_GT(one.size(), 1000u);
     EXPECT_EQ(run_cli("--threads 2 " + dir), one);
     EXPECT_EQ(run_cli("--threads 3 " + dir + " " + dir), run_cli("--threads 1 " + dir + " " + dir));
+    for (const char* format : {"json", "csv", "text", "report"}) EXPECT_EQ(run_cli("--threads 2 " + dir, format), run_cli("--threads 1 " + dir, format)) << format;
 }
 
 }  // namespace
