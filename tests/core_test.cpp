@@ -300,6 +300,81 @@ TEST(analyzer, feedback_autoreply_delivered_and_ordinary_mail) {
     EXPECT_TRUE(plain.records.empty());
 }
 
+TEST(analyzer, mail_about_bounces_is_not_a_bounce) {
+    // A parcel notice, a person's reply, a newsletter, a list post and a forwarded question: they
+    // talk about failed delivery, quote bounce text or have bounce-like subjects, but no mail
+    // system sent them.
+    const char* messages[] = {
+        R"MSG(From: "ParcelCo" <notifications@parcel.example.com>
+To: alice@example.org
+Subject: Delivery failed: we missed you today
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Hello Alice,
+
+Our courier tried to deliver your parcel 1Z999 today but nobody was home.
+Reschedule at https://parcel.example.com/r or reply to support@parcel.example.com.
+
+Thanks, ParcelCo
+)MSG",
+        R"MSG(From: Bob <bob@example.net>
+To: alice@example.org
+Subject: Re: returned mail
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Hi Alice, I got a returned mail when writing to carol@example.com, do you have her new address?
+The server said the mailbox was full.
+
+Bob
+)MSG",
+        R"MSG(From: Mail Delivery Tips <news@tips.example.com>
+To: alice@example.org
+Subject: 5 reasons your message could not be delivered
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+This week: why "550 5.1.1 user unknown" happens and how to fix it. Contact editor@tips.example.com.
+)MSG",
+        R"MSG(From: Dave <dave@example.net>
+To: postfix-users@example.org
+Subject: Re: [pfx] why is this bouncing?
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+List-Id: <postfix-users.example.org>
+
+On Monday Erin wrote:
+> I keep getting this:
+>
+> This is the mail system at host mx.example.com.
+>
+> <frank@example.com>: host mx2.example.com[192.0.2.9] said: 550 5.1.1
+>     <frank@example.com>: Recipient address rejected: User unknown (in reply to RCPT TO command)
+
+The recipient does not exist on mx2. Check your relay_recipient_maps.
+)MSG",
+        R"MSG(From: Gina <gina@example.net>
+To: helpdesk@example.org
+Subject: Fwd: can you explain this?
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Got this today, what does it mean?
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  harry@example.com
+    SMTP error from remote mail server after RCPT TO:<harry@example.com>:
+    host mx.example.com [192.0.2.5]: 550 5.1.1 User unknown
+)MSG",
+    };
+    for (const char* m : messages) {
+        auto res = shared_analyzer().analyze(m);
+        EXPECT_EQ(res.kind, message_kind::not_bounce) << m;
+        EXPECT_TRUE(res.records.empty()) << m;
+    }
+}
+
 TEST(analyzer, bad_input_is_an_answer_not_a_crash) {
     const auto& a = shared_analyzer();
     EXPECT_EQ(a.analyze("").error, error_code::empty_input);

@@ -1,7 +1,7 @@
 // mta/generic: the last resort for plain-text bounces no specific format claimed. A message is a
-// bounce when its sender is a mailer daemon / postmaster or its subject is one of the usual
-// delivery-failure subjects, and its text (before the copy of the original) names at least one
-// address with an error near it. Each such address becomes a record whose diagnostic is the
+// bounce when a mail system sent it (a daemon or postmaster address, the null reverse-path, or an
+// automatic message with one of the usual delivery-failure subjects; see from_mail_system), and
+// its text (before the copy of the original) names at least one address with an error near it. Each such address becomes a record whose diagnostic is the
 // paragraph that names it. Records from this format carry a warning: the structure was guessed.
 #include "mta/common.h"
 #include "util/address.h"
@@ -58,8 +58,29 @@ std::string_view before_header_block(std::string_view text) {
     return text;
 }
 
+// The message comes from a mail system, not a person or a newsletter: a daemon or postmaster
+// address, the null reverse-path, or an automatic message whose subject says delivery failed. A
+// display name alone ("Mail Delivery Tips <news@...>") or a subject alone ("Delivery failed: we
+// missed you", "Re: returned mail") is not enough.
+bool from_mail_system(const context& ctx) {
+    std::string from = util::first_address(ctx.from);
+    std::string_view local = std::string_view(from).substr(0, from.find('@'));
+    for (std::string_view d : {"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "mdaemon",
+                               "mail.daemon", "double-bounce"})
+        if (util::iequals(local, d)) return true;
+    std::string_view rp = util::trim(ctx.msg.headers.get("Return-Path"));
+    if (rp == "<>" || util::trim(ctx.from) == "<>") return true;
+    std::string_view subject = util::trim(ctx.subject);
+    bool reply = util::istarts_with(subject, "re:") || util::istarts_with(subject, "aw:") || util::istarts_with(subject, "sv:");
+    if (reply || !bounce_subject(subject)) return false;
+    std::string_view auto_submitted = util::trim(ctx.msg.headers.get("Auto-Submitted"));
+    if (!auto_submitted.empty() && !util::iequals(auto_submitted, "no")) return true;
+    return bounce_sender(ctx.from) && contains_any(ctx.from, {"mail delivery subsystem", "mail delivery system", "mail administrator",
+                                                              "delivery subsystem", "mail system"});
+}
+
 bool parse(const context& ctx, std::vector<record>& out) {
-    if (!bounce_sender(ctx.from) && !bounce_subject(ctx.subject)) return false;
+    if (!from_mail_system(ctx)) return false;
     std::string_view text = before_header_block(before_original(ctx.body));
     if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
     std::string sender = util::first_address(ctx.msg.original_headers.get("From"));
