@@ -66,7 +66,7 @@ bool from_mail_system(const context& ctx) {
     std::string from = util::first_address(ctx.from);
     std::string_view local = std::string_view(from).substr(0, from.find('@'));
     for (std::string_view d : {"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "mdaemon",
-                               "mail.daemon", "double-bounce"})
+                               "mail.daemon", "double-bounce", "post_master"})
         if (util::iequals(local, d)) return true;
     std::string_view rp = util::trim(ctx.msg.headers.get("Return-Path"));
     if (rp == "<>" || util::trim(ctx.from) == "<>") return true;
