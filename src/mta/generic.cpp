@@ -1,8 +1,9 @@
 // mta/generic: the last resort for plain-text bounces no specific format claimed. A message is a
 // bounce when a mail system sent it (a daemon or postmaster address, the null reverse-path, or an
 // automatic message with one of the usual delivery-failure subjects; see from_mail_system), and
-// its text (before the copy of the original) names at least one address with an error near it. Each such address becomes a record whose diagnostic is the
-// paragraph that names it. Records from this format carry a warning: the structure was guessed.
+// its text (before the copy of the original) names at least one address with an error near it.
+// Each such address becomes a record whose diagnostic is the paragraph that names it. Records
+// from this format carry a warning: the structure was guessed.
 #include "mta/common.h"
 #include "util/address.h"
 #include "util/text.h"
@@ -108,8 +109,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         if (para.empty()) para = paragraph_for(text, a, from);
         // A labelled line ("target address: user@example.org") with the reason on the lines before
         // it ("reject reason: mailbox full"): the paragraph from its start.
-        if (at != std::string_view::npos && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40 &&
-            para.find('\n') == std::string::npos) {
+        if (at != std::string_view::npos && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40) {
             // Within 1 KB before the address only: a search back to the text's start for every
             // address would be quadratic in a list of thousands.
             std::size_t lo = at > 1024 ? at - 1024 : 0;
