@@ -137,6 +137,11 @@ int run_analyze(const analyze_args& args) {
         j.msg.bytes.clear();
         j.msg.bytes.shrink_to_fit();
     };
+    auto print_progress = [&](const char* end) {
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s%s", n_messages, static_cast<double>(n_bytes.load()) / 1e6,
+                     secs > 0 ? static_cast<double>(n_messages) / secs : 0.0, secs, end);
+    };
     // In input order: errors to stderr, records to stdout, the progress line now and then.
     auto emit = [&](const job& j) {
         ++n_messages;
@@ -154,9 +159,7 @@ int run_analyze(const analyze_args& args) {
             auto now = std::chrono::steady_clock::now();
             if (now - last_progress > std::chrono::milliseconds(250)) {
                 last_progress = now;
-                double secs = std::chrono::duration<double>(now - t0).count();
-                std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s", n_messages, static_cast<double>(n_bytes.load()) / 1e6,
-                             secs > 0 ? n_messages / secs : 0.0, secs);
+                print_progress("");
             }
         }
     };
@@ -262,10 +265,7 @@ int run_analyze(const analyze_args& args) {
     }
     std::fflush(stdout);
     out.end();
-    if (progress) {
-        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::fprintf(stderr, "\r%zu messages, %.1f MB, %.0f msg/s, %.1f s\n", n_messages, static_cast<double>(n_bytes.load()) / 1e6, secs > 0 ? n_messages / secs : 0.0, secs);
-    }
+    if (progress) print_progress("\n");
     return (read_ok && !had_error) ? 0 : 1;
 }
 
