@@ -66,8 +66,8 @@ original_message original_of(const mime::header_block& h) {
 
 // A relay that sums up the remote reply in its own words and quotes it after the code:
 // "5.1.0 - Unknown address error 550-'5.2.2 <user@example.jp>... Mailbox Full' (delivery attempts: 0)".
-// Returns the quoted reply (without the code), or empty.
-std::string_view quoted_reply(std::string_view d) {
+// Returns the quoted reply with its code ("550 5.2.2 <user@example.jp>... Mailbox Full"), or empty.
+std::string quoted_reply(std::string_view d) {
     d = util::trim(d);
     if (d.size() < 12 || dsn::find_enhanced_status(d.substr(0, 9)).empty()) return {};
     std::size_t dash = d.find(" - ");
@@ -78,7 +78,8 @@ std::string_view quoted_reply(std::string_view d) {
         std::size_t close = d.find('\'', p + 2);
         while (close != std::string_view::npos && close + 1 < d.size() && d[close + 1] != ' ') close = d.find('\'', close + 1);
         std::string_view inner = d.substr(p + 2, close == std::string_view::npos ? std::string_view::npos : close - p - 2);
-        return util::trim(inner).empty() ? std::string_view() : inner;
+        if (util::trim(inner).empty()) return {};
+        return std::string(d.substr(p - 3, 3)) + ' ' + std::string(inner);
     }
     return {};
 }
@@ -112,12 +113,8 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
         bool reply = said.size() > 4 && (said[0] == '4' || said[0] == '5') && util::is_digit(said[1]) && util::is_digit(said[2]);
         if (last != first || reply) final_words = final_words.substr(last + 6);
     }
-    std::string_view quoted = quoted_reply(final_words);
-    std::string quoted_words;
-    if (!quoted.empty()) {
-        quoted_words = std::string(final_words.substr(quoted.data() - final_words.data() - 5, 3)) + ' ' + std::string(quoted);
-        final_words = quoted_words;
-    }
+    const std::string quoted = quoted_reply(final_words);
+    if (!quoted.empty()) final_words = quoted;
     std::string text_status = dsn::find_enhanced_status(final_words);
     // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code. A relay's
     // own summary status yields to the status in the reply it quotes.
@@ -193,12 +190,10 @@ analysis analyzer::analyze(std::string_view bytes) const noexcept {
             out.warnings.push_back("message larger than " + std::to_string(lim.max_message_bytes) + " bytes: analysed the first part only");
         }
         // Bare-CR line ends (old Mac tools, some gateways): no LF at all where the headers should
-        // be, only CRs. Every lone CR becomes a LF.
+        // be, only CRs. Line ends become LF.
         std::string lf;
         if (std::string_view head = bytes.substr(0, 8192); head.find('\n') == std::string_view::npos && head.find('\r') != std::string_view::npos) {
-            lf.assign(bytes);
-            for (std::size_t i = 0; i < lf.size(); ++i)
-                if (lf[i] == '\r' && (i + 1 == lf.size() || lf[i + 1] != '\n')) lf[i] = '\n';
+            lf = util::normalize_newlines(bytes);
             bytes = lf;
         }
         mime::message_view view = mime::parse(bytes, lim);

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "util/text.h"
+
 namespace ricochet::io {
 namespace fs = std::filesystem;
 
@@ -172,9 +174,7 @@ bool read_file(const fs::path& p, std::size_t max_bytes, const std::function<boo
         if (!sink(std::move(m))) stop = true;
         return false;
     }
-    std::string ext = p.extension().string();
-    bool single = ext.size() == 4 && (ext[1] | 0x20) == 'e' && (ext[2] | 0x20) == 'm' && (ext[3] | 0x20) == 'l';
-    bool ok = read_stream(f, p.string(), max_bytes, sink, stop, single);
+    bool ok = read_stream(f, p.string(), max_bytes, sink, stop, util::iequals(p.extension().string(), ".eml"));
     std::fclose(f);
     return ok;
 }

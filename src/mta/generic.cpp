@@ -26,11 +26,21 @@ bool bounce_subject(std::string_view s) {
                             "delayed mail", "delivery delay", "error sending", "undeliverable"});
 }
 
+// The local part of a mail system's own address (mailer-daemon@, postmaster@ ...).
+bool mail_system_local_part(std::string_view local) {
+    for (std::string_view d : {"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "mdaemon",
+                               "mail.daemon", "double-bounce", "post_master"})
+        if (util::iequals(local, d)) return true;
+    return false;
+}
+
+std::string_view local_part(std::string_view address) { return address.substr(0, address.find('@')); }
+
 // An address that is the bounce's own sender side, not a failed recipient.
 bool infrastructure(std::string_view a) {
-    return util::istarts_with(a, "mailer-daemon@") || util::istarts_with(a, "postmaster@") ||
-           util::istarts_with(a, "mailerdaemon@") || util::istarts_with(a, "double-bounce@") ||
-           util::istarts_with(a, "abuse@") || util::istarts_with(a, "noreply@") || util::istarts_with(a, "no-reply@");
+    std::string_view local = local_part(a);
+    return mail_system_local_part(local) || util::iequals(local, "abuse") || util::iequals(local, "noreply") ||
+           util::iequals(local, "no-reply");
 }
 
 // Cuts the text at the first header block (two or more header lines in a row that start with the
@@ -64,11 +74,7 @@ std::string_view before_header_block(std::string_view text) {
 // display name alone ("Mail Delivery Tips <news@...>") or a subject alone ("Delivery failed: we
 // missed you", "Re: returned mail") is not enough.
 bool from_mail_system(const context& ctx) {
-    std::string from = util::first_address(ctx.from);
-    std::string_view local = std::string_view(from).substr(0, from.find('@'));
-    for (std::string_view d : {"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "mdaemon",
-                               "mail.daemon", "double-bounce", "post_master"})
-        if (util::iequals(local, d)) return true;
+    if (mail_system_local_part(local_part(util::first_address(ctx.from)))) return true;
     std::string_view rp = util::trim(ctx.msg.headers.get("Return-Path"));
     if (rp == "<>" || util::trim(ctx.from) == "<>") return true;
     std::string_view subject = util::trim(ctx.subject);
