@@ -116,10 +116,13 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     const std::string quoted = quoted_reply(final_words);
     if (!quoted.empty()) final_words = quoted;
     std::string text_status = dsn::find_enhanced_status(final_words);
-    // A report's Status of x.0.0 says nothing; the diagnostic often carries the real code. A relay's
-    // own summary status yields to the status in the reply it quotes.
-    if (!text_status.empty() && (r.status.empty() || (r.status.size() == 5 && r.status.substr(1) == ".0.0") ||
-                                 (!quoted.empty() && text_status[0] == r.status[0])))
+    // A relay that quotes a reply without an enhanced status still gave its own summary one.
+    if (text_status.empty() && !quoted.empty()) text_status = dsn::find_enhanced_status(r.diagnostic.substr(0, 12));
+    // The reporting MTA's Status sums up; the status in the server's own reply says what happened
+    // ("Status: 4.4.7" over "450 4.7.1 Access denied. IP name lookup failed"), unless the reply's
+    // is the empty x.0.0.
+    auto says_nothing = [](std::string_view s) { return s.size() == 5 && s.substr(1) == ".0.0"; };
+    if (!text_status.empty() && (r.status.empty() || says_nothing(r.status) || !says_nothing(text_status)))
         r.status = text_status;
     if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(final_words);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);

@@ -86,6 +86,24 @@ TEST(dsn_fields, stops_at_the_recipient_limit) {
     EXPECT_TRUE(r.truncated);
 }
 
+TEST(dsn_fields, finds_the_fields_written_into_a_text_body) {
+    const std::string text =
+        "The mail system\n\n<a@example.com>: connect to mx.example.com[192.0.2.2]:25: No route to host\n\n"
+        "Reporting-MTA: dns; smtp.example.org\nX-Postfix-Queue-ID: 1A2B3C\n\n"
+        "Final-Recipient: rfc822; a@example.com\nAction: delayed\nStatus: 4.4.1\n"
+        "Diagnostic-Code: X-Postfix; connect to\n    mx.example.com[192.0.2.2]:25: No route to host\n\n"
+        "Return-Path: <sender@example.org>\nReceived: from a by b\nFinal-Recipient: rfc822; not-this@example.com\n";
+    std::string_view found = dsn::find_inline(text);
+    ASSERT_FALSE(found.empty());
+    EXPECT_TRUE(found.starts_with("Reporting-MTA:"));
+    // The original message's header block that follows is not part of the report.
+    EXPECT_EQ(found.find("Return-Path"), std::string_view::npos);
+    dsn::report r = dsn::parse(found, limits{});
+    ASSERT_EQ(r.recipients.size(), 1u);
+    EXPECT_EQ(r.recipients[0].status, "4.4.1");
+    EXPECT_EQ(dsn::find_inline("Dear customer,\nyour Status: gold\n"), "");
+}
+
 TEST(codes, enhanced_status_skips_ip_addresses_and_versions) {
     EXPECT_EQ(dsn::find_enhanced_status("host 192.0.2.1 said: 550 5.7.1 blocked"), "5.7.1");
     EXPECT_EQ(dsn::find_enhanced_status("Postfix 3.5.1.2 said 4.2.2 over quota"), "4.2.2");
@@ -185,6 +203,11 @@ TEST(classify, bare_smtp_lines) {
     EXPECT_EQ(full.reason, "mailboxfull");
     EXPECT_FALSE(full.hard);
     EXPECT_EQ(a.classify("").reason, "undefined");
+    // A one-word reply: the status's detail is the only evidence.
+    EXPECT_EQ(a.classify("550 5.7.9 Rejected").reason, "securityerror");
+    EXPECT_EQ(a.classify("554 5.7.26 <a@example.com> Rejected").reason, "authfailure");
+    // ... and with real words, the words decide.
+    EXPECT_EQ(a.classify("550 5.7.1 Message rejected as spam by Content Filtering").reason, "spamdetected");
 }
 
 TEST(hardness, four_hundreds_are_never_hard) {

@@ -485,3 +485,65 @@ TEST(MtaGateway, AmavisRelayingARemoteRefusalKeepsTheRemoteReason) {
     ASSERT_EQ(a.records.size(), 1u);
     EXPECT_EQ(a.records[0].reason, "userunknown");
 }
+
+namespace {
+
+std::string messagelabs_notice(const std::string& reason, bool with_report) {
+    std::string m = R"(From: MAILER-DAEMON@messagelabs.com
+To: sender@example.net
+Subject: Mail Delivery Failure
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset="UTF-8"
+
+This is the mail delivery agent at messagelabs.com.
+
+I was unable to deliver your message to the following addresses:
+
+someone@corp.example.org
+
+Reason: )" + reason + R"(
+
+The message subject was: Quarterly figures
+)";
+    if (with_report)
+        m += R"(
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; server-7.tower-1.messagelabs.com
+Arrival-Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Action: failed
+Status: 5.0.0
+Final-Recipient: rfc822; someone@corp.example.org
+Remote-MTA: dns; mail.corp.example.org
+Diagnostic-Code: smtp; )" + reason + R"(
+)";
+    m += "\n--b1--\n";
+    return m;
+}
+
+}  // namespace
+
+TEST(MtaGateway, MessageLabsRelaysTheRecipientServersAnswer) {
+    // Broadcom documents "No such user" / "User unknown" in these notices as the recipient server
+    // not knowing the address: not a filter's refusal, although the SMTP step is not named.
+    for (bool with_report : {true, false}) {
+        analysis a = run(messagelabs_notice("550 someone@corp.example.org... No such user", with_report));
+        const record* r = find(a, "someone@corp.example.org");
+        ASSERT_NE(r, nullptr) << with_report;
+        EXPECT_EQ(r->mta, "messagelabs");
+        EXPECT_EQ(r->reply_code, "550");
+        EXPECT_EQ(r->reason, "userunknown");
+        EXPECT_TRUE(r->hard);
+    }
+    // Other refusals keep the classifier's reading of the server's words.
+    analysis a = run(messagelabs_notice("552 Requested mail action aborted: exceeded storage allocation", true));
+    const record* r = find(a, "someone@corp.example.org");
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->mta, "messagelabs");
+    EXPECT_EQ(r->reason, "mailboxfull");
+}

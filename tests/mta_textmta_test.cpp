@@ -605,3 +605,89 @@ Message-ID:<1@zoho.example.com>
 }
 
 }  // namespace
+
+TEST(MtaText, PostfixReportWithItsFieldsInTheText) {
+    // A Postfix report whose MIME boundary does not match its parts (as relays that rewrite
+    // host names leave it): the delivery-status fields are in the one text body, and still count.
+    analysis a = run(R"(From: MAILER-DAEMON@relay.example.net (Mail Delivery System)
+To: sender@example.net
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="Q1.17/relay.example.net"
+
+--Q1.17/relay-7.example.net
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host relay.example.net.
+
+<amal@example.fr>: host smtp-in.example.fr[192.0.2.65] refused to talk to
+    me: 421 in-7 Service refused, please try later
+
+--Q1.17/relay-7.example.net
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example.net
+X-Postfix-Queue-ID: Q1
+
+Final-Recipient: rfc822; amal@example.fr
+Action: failed
+Status: 4.0.0
+Remote-MTA: dns; smtp-in.example.fr
+Diagnostic-Code: smtp; 421 in-7 Service refused, please try later
+
+--Q1.17/relay-7.example.net--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "postfix");
+    EXPECT_EQ(r.recipient, "amal@example.fr");
+    EXPECT_EQ(r.status, "4.0.0");
+    EXPECT_EQ(r.action, "failed");
+    EXPECT_EQ(r.remote_mta, "smtp-in.example.fr");
+    EXPECT_EQ(r.reply_code, "421");
+}
+
+TEST(MtaText, TheServersOwnStatusOverTheReportsSummary) {
+    // Sendmail gave up (Status 4.4.7) on a server that kept answering 450 4.7.1: the reply's
+    // status says what happened; the reply's x.0.0 would say nothing and leaves the report's.
+    auto report = [](const std::string& status, const std::string& diag) {
+        return R"(From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>
+To: sender@example.jp
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="S1"
+
+--S1
+Content-Type: text/plain
+
+The original message was received at Mon, 2 Mar 2026 10:00:00 +0900
+   ----- The following addresses had permanent fatal errors -----
+<ravi@example.org>
+
+--S1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.jp
+
+Final-Recipient: RFC822; ravi@example.org
+Action: failed
+Status: )" + status + R"(
+Diagnostic-Code: SMTP; )" + diag + R"(
+
+--S1--
+)";
+    };
+    analysis a = run(report("4.4.7", "450 4.7.1 Access denied. IP name lookup failed [192.0.2.222]"));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].status, "4.7.1");
+    EXPECT_EQ(a.records[0].reason, "requireptr");
+    a = run(report("5.1.1", "550 5.0.0 <ravi@example.org>... User unknown"));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].status, "5.1.1");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+    // Nothing but "Temporary failure", given up: too vague to name a reason.
+    a = run(report("4.0.0", "450 4.0.0 Temporary failure"));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].reason, "onhold");
+    EXPECT_FALSE(a.records[0].hard);
+}

@@ -64,7 +64,54 @@ bool is_recipient_field(std::string_view n) {
     return util::iequals(n, "final-recipient") || util::iequals(n, "original-recipient");
 }
 
+// The field names a delivery-status block can begin with (RFC 3464 and the X- fields MTAs add).
+bool starts_dsn_block(std::string_view line) {
+    static constexpr std::string_view names[] = {"reporting-mta:", "final-recipient:", "original-recipient:", "arrival-date:",
+                                                 "received-from-mta:", "original-envelope-id:", "dsn-gateway:", "action:",
+                                                 "status:", "remote-mta:", "diagnostic-code:", "last-attempt-date:",
+                                                 "will-retry-until:", "final-log-id:", "x-"};
+    for (std::string_view n : names)
+        if (util::istarts_with(line, n)) return n != "x-" || line.find(':') < 40;
+    return false;
+}
+
 }  // namespace
+
+std::string_view find_inline(std::string_view text) {
+    std::size_t start = std::string_view::npos;
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        if (util::istarts_with(line, "Reporting-MTA:") || util::istarts_with(line, "Final-Recipient:")) {
+            start = pos;
+            break;
+        }
+        pos = end + 1;
+    }
+    if (start == std::string_view::npos) return {};
+    // Block by block: a block that does not begin with a delivery-status field (the original
+    // message's headers, the next MIME boundary, prose) ends the report.
+    std::size_t stop = text.size();
+    bool at_block_start = true;
+    for (std::size_t pos = start; pos < text.size();) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (util::trim(line).empty()) {
+            at_block_start = true;
+        } else if (at_block_start) {
+            if (!starts_dsn_block(line)) {
+                stop = pos;
+                break;
+            }
+            at_block_start = false;
+        }
+        pos = end + 1;
+    }
+    return text.substr(start, stop - start);
+}
 
 report parse(std::string_view text, const limits& lim) {
     report out;

@@ -42,6 +42,12 @@ struct report {
 /// Parses the text of a message/delivery-status part (or any text that carries those fields).
 report parse(std::string_view text, const limits& lim);
 
+/// The delivery-status fields written into a text body instead of their own MIME part: a bounce
+/// pasted into another message, forwarded inline, or whose multipart boundary is broken. Returns
+/// the blocks from the first line that starts with Reporting-MTA or Final-Recipient, for as long as
+/// each block begins with a delivery-status field; empty when there is none.
+std::string_view find_inline(std::string_view text);
+
 /// Splits "type; value" (RFC 3464 address-type / diagnostic-type) and returns the value; `type`
 /// receives the lower-cased type when present.
 std::string_view typed_value(std::string_view field, std::string* type = nullptr);

@@ -160,6 +160,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
 
     dsn::report rep;
     if (!ctx.msg.delivery_status.empty()) rep = dsn::parse(ctx.msg.delivery_status, ctx.lim);
+    else if (std::string_view inline_fields = dsn::find_inline(body); !inline_fields.empty()) rep = dsn::parse(inline_fields, ctx.lim);
     std::vector<bool> used(rep.recipients.size(), false);
     const bool warning = util::icontains(text, "THIS IS A WARNING ONLY");
     for (auto& it : items) {

@@ -161,6 +161,33 @@ std::string normalize_diagnostic(std::string_view diagnostic) {
     return util::squeeze(out);
 }
 
+namespace {
+
+// True when the words of a reply, without its codes and addresses, are only a bare refusal
+// ("550 5.7.9 Rejected", "554 5.7.1 <a@b.example> Access denied."): nothing the status does not
+// say better.
+bool only_a_bare_refusal(std::string_view text) {
+    if (text.size() > 80) return false;
+    std::string words;
+    for (std::size_t i = 0; i < text.size();) {
+        while (i < text.size() && util::is_space(text[i])) ++i;
+        std::size_t j = i;
+        while (j < text.size() && !util::is_space(text[j])) ++j;
+        std::string_view w = text.substr(i, j - i);
+        i = j;
+        // codes, addresses and bracketed hosts carry no words
+        if (w.empty() || util::is_digit(w.front()) || w.front() == '<' || w.front() == '[' || w.find('@') != std::string_view::npos) continue;
+        if (!words.empty()) words += ' ';
+        for (char c : w)
+            if (util::is_alpha(c)) words += util::lower(c);
+    }
+    static constexpr std::string_view bare[] = {"rejected", "refused", "denied", "access denied", "failed",
+                                                "not allowed", "message rejected", "mail rejected", "rejected by policy"};
+    return std::find(std::begin(bare), std::end(bare), words) != std::end(bare);
+}
+
+}  // namespace
+
 verdict classifier::decide(const evidence& ev) const {
     verdict v;
     std::string text = normalize_diagnostic(ev.diagnostic);
@@ -198,6 +225,9 @@ verdict classifier::decide(const evidence& ev) const {
         pick("filtered", ev.command == "DATA" ? "userunknown-at-data" : "userunknown-not-at-rcpt");
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
+    } else if (!sm.reason.empty() && !util::iends_with(ev.status, ".0") && only_a_bare_refusal(text)) {
+        // A specific status with a one-word reply: the status's detail is the only evidence.
+        pick(sm.reason, status_rule);
     } else if (!text_reason.empty()) {
         pick(text_reason, text_rule);
     } else if (ev.action == "delayed") {
@@ -211,10 +241,10 @@ verdict classifier::decide(const evidence& ev) const {
         pick("undefined", "no-evidence");
     }
 
-    // A temporary (4xx) failure that the reporting server finally gave up on, or still retries,
-    // with nothing more specific than a connection problem, is a queue expiry.
-    // (A "delayed" report is still being retried: not expired yet.)
-    if (cls == '4' && ev.action == "failed" && !sm.decisive && (v.rule == "network.conn" || v.reason == "onhold"))
+    // A temporary (4xx) connection failure that the reporting server finally gave up on is a queue
+    // expiry. (A "delayed" report is still being retried: not expired yet. A vague "Temporary
+    // failure" stays onhold: giving up says nothing about why it failed.)
+    if (cls == '4' && ev.action == "failed" && !sm.decisive && v.rule == "network.conn")
         pick("expired", "temporary-failure-gave-up");
     // A report that is still retrying a refused or timed-out connection: the queue will expire it.
     if (ev.action == "delayed" && v.rule == "network.conn") pick("expired", "connection-retried");
