@@ -691,3 +691,79 @@ Diagnostic-Code: SMTP; )" + diag + R"(
     EXPECT_EQ(a.records[0].reason, "onhold");
     EXPECT_FALSE(a.records[0].hard);
 }
+
+TEST(MtaText, OldEximHostLineAtTheAddressIndent) {
+    // Exim 4.0x wrote "host ..." at the same indent as the address: it continues the address.
+    analysis a = run(R"(From: Mail Delivery System <Mailer-Daemon@mx.example.co.jp>
+To: sender@example.org
+Subject: Mail delivery failed
+X-Failed-Recipients: trudy@example.co.jp
+
+This message was created automatically by mail delivery software.
+
+A message sent by
+
+  <sender@example.org>
+
+could not be delivered to one or more of its recipients. The following
+address(es) failed:
+
+  trudy@example.co.jp
+  host 192.0.2.22 [192.0.2.22]
+    SMTP error from remote mail server after MAIL FROM:<sender@example.org>:
+    550 Bad SPF records for [example.org:192.0.2.2], see http://spf.example.net/
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "exim");
+    EXPECT_EQ(r.recipient, "trudy@example.co.jp");
+    EXPECT_EQ(r.smtp_command, "MAIL");
+    EXPECT_EQ(r.reply_code, "550");
+    EXPECT_EQ(r.reason, "authfailure");
+}
+
+TEST(MtaText, SendmailQueueGiveUpNoteWithoutDeliveryStatus) {
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>
+To: sender@example.com
+Subject: Returned mail: see transcript for details
+Content-Type: text/plain
+
+The original message was received at Thu, 29 Apr 2026 00:00:00 +0900
+from localhost [127.0.0.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<walter@example.org>
+
+   ----- Transcript of session follows -----
+Message could not be delivered for 5 days
+Message will be deleted from queue
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "sendmail");
+    EXPECT_EQ(a.records[0].recipient, "walter@example.org");
+    EXPECT_EQ(a.records[0].reason, "expired");
+}
+
+TEST(MtaText, PostfixReturnedAfterConnectionFailuresIsExpired) {
+    // No delivery-status part: the notice itself says the message was returned, and a connection
+    // failure is only ever returned once the queue lifetime has run out.
+    analysis a = run(R"(From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: sender@example.net
+Subject: Undelivered Mail Returned to Sender
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+<sybil@example.org>: connect to mx.example.org[192.0.2.1]:25: Connection timed
+    out
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "postfix");
+    EXPECT_EQ(a.records[0].action, "failed");
+    EXPECT_EQ(a.records[0].reason, "expired");
+}

@@ -101,6 +101,10 @@ std::string_view find_inline(std::string_view text) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (util::trim(line).empty()) {
             at_block_start = true;
+        } else if (util::istarts_with(line, "Return-Path:") || util::istarts_with(line, "Received:")) {
+            // the copied original's headers, written right after the fields
+            stop = pos;
+            break;
         } else if (at_block_start) {
             if (!starts_dsn_block(line)) {
                 stop = pos;

@@ -45,7 +45,8 @@ report parse(std::string_view text, const limits& lim);
 /// The delivery-status fields written into a text body instead of their own MIME part: a bounce
 /// pasted into another message, forwarded inline, or whose multipart boundary is broken. Returns
 /// the blocks from the first line that starts with Reporting-MTA or Final-Recipient, for as long as
-/// each block begins with a delivery-status field; empty when there is none.
+/// each block begins with a delivery-status field (and up to a Return-Path or Received line: the
+/// copied original written right after the fields); empty when there is none.
 std::string_view find_inline(std::string_view text);
 
 /// Splits "type; value" (RFC 3464 address-type / diagnostic-type) and returns the value; `type`

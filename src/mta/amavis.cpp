@@ -18,11 +18,57 @@ extern const format format_rfc3464;
 
 namespace {
 
+// The report's own text, for when there is no delivery-status part (it was stripped, or the
+// report was forwarded as text): each "<address>: ..." line under "The message WAS NOT relayed
+// to:" (or "delivered to:") starts a recipient; the lines under it, up to a blank line, continue
+// its text.
+bool read_text(std::string_view text, const limits& lim, std::vector<record>& out) {
+    std::size_t head = util::ifind(text, "WAS NOT relayed to:");
+    if (head == std::string_view::npos) head = util::ifind(text, "WAS NOT delivered to:");
+    if (head == std::string_view::npos) return false;
+    std::size_t eol = text.find('\n', head);
+    if (eol == std::string_view::npos) return false;
+    std::size_t first = out.size();
+    std::string addr, diag;
+    auto flush = [&] {
+        if (!addr.empty() && out.size() - first < lim.max_recipients) {
+            record r = make_record(addr, diag);
+            if (!r.recipient.empty()) out.push_back(std::move(r));
+        }
+        addr.clear();
+        diag.clear();
+    };
+    for (std::string_view line : util::lines(text.substr(eol + 1))) {
+        std::string_view t = util::trim(line);
+        if (t.empty()) {
+            if (addr.empty()) continue;
+            break;
+        }
+        if (t.front() == '<') {
+            std::size_t close = t.find(">:");
+            if (close != std::string_view::npos) {
+                flush();
+                addr = std::string(t.substr(1, close - 1));
+                diag = std::string(util::trim(t.substr(close + 2)));
+                continue;
+            }
+        }
+        if (addr.empty() || diag.size() > lim.max_diagnostic_bytes) continue;
+        if (!diag.empty()) diag += ' ';
+        diag.append(t);
+    }
+    flush();
+    return out.size() > first;
+}
+
 bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view text = before_original(ctx.body);
     if (!contains_any(text, {"amavisd-new", "Our internal reference code for your message is"})) return false;
     std::size_t first = out.size();
-    if (!format_rfc3464.parse(ctx, out)) return false;
+    if (!format_rfc3464.parse(ctx, out)) {
+        out.resize(first);
+        if (!read_text(text, ctx.lim, out)) return false;
+    }
     const bool bad_header = contains_any(text, {"Duplicate header field", "Missing required header field", "Improper use of control character",
                                                 "Non-encoded 8-bit data", "Improper folded header field", "BAD HEADER SECTION",
                                                 "Header line longer than"});

@@ -176,7 +176,9 @@ bool records_from_text(const context& ctx, std::string_view text, std::vector<re
             in_list = false;
             continue;
         }
-        if (starts_recipient_line(line) && indent_of(line) == 2) {
+        // Old Exim (4.0x) wrote the host line at the address's indent: "  host 192.0.2.22 [192.0.2.22]".
+        const bool host_line = !blocks.empty() && util::istarts_with(t, "host ") && t.find('@') == std::string_view::npos;
+        if (starts_recipient_line(line) && indent_of(line) == 2 && !host_line) {
             if (blocks.size() >= ctx.lim.max_recipients) break;
             blocks.push_back({std::string(t), {}, {}});
             continue;

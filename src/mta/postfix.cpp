@@ -163,6 +163,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
     else if (std::string_view inline_fields = dsn::find_inline(body); !inline_fields.empty()) rep = dsn::parse(inline_fields, ctx.lim);
     std::vector<bool> used(rep.recipients.size(), false);
     const bool warning = util::icontains(text, "THIS IS A WARNING ONLY");
+    // "... your message could not be delivered to one or more recipients": the notice returns the
+    // message, so each listed recipient failed (the delivery-status part, when there is one, says
+    // the same per recipient).
+    const bool returned = !warning && util::icontains(util::squeeze(text.substr(0, 4096)), "could not be delivered");
     for (auto& it : items) {
         std::string diag = it.text;
         std::string cmd;
@@ -180,6 +184,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         if (r.recipient.empty()) continue;
         r.smtp_command = cmd;
         if (warning) r.action = "delayed";
+        else if (returned) r.action = "failed";
         for (std::size_t i = 0; i < rep.recipients.size(); ++i) {
             const auto& pr = rep.recipients[i];
             if (used[i]) continue;

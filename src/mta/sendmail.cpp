@@ -252,18 +252,13 @@ bool parse(const context& ctx, std::vector<record>& out) {
     const bool delayed = util::icontains(text, "THIS IS A WARNING MESSAGE ONLY") || util::icontains(text, "transient non-fatal errors");
     dsn::report rep;
     if (!ctx.msg.delivery_status.empty()) rep = dsn::parse(ctx.msg.delivery_status, ctx.lim);
-    else if (util::icontains(body, "\nFinal-Recipient:")) {
-        // The quoted bounce's delivery-status fields, when it had them.
-        std::size_t f = util::ifind(body, "\nReporting-MTA:");
-        if (f == std::string_view::npos) f = util::ifind(body, "\nFinal-Recipient:");
-        if (f != std::string_view::npos) {
-            std::string_view fields = body.substr(f + 1);
-            // Without the MIME boundaries the copied headers follow the fields directly.
-            std::size_t end = std::min(util::ifind(fields, "\nReturn-Path:"), util::ifind(fields, "\nReceived:"));
-            if (end != std::string_view::npos) fields = fields.substr(0, end + 1);
-            rep = dsn::parse(fields, ctx.lim);
-        }
-    }
+    else if (std::string_view fields = dsn::find_inline(body); !fields.empty())
+        rep = dsn::parse(fields, ctx.lim);  // a quoted or pasted bounce's delivery-status fields
+    // Sendmail's own give-up note ("Message could not be delivered for 5 days / Message will be
+    // deleted from queue") is about every recipient the report names without a reason of its own.
+    std::string queue_note;
+    if (std::size_t q = util::ifind(text, "Message could not be delivered for"); q != std::string_view::npos)
+        queue_note = util::squeeze(text.substr(q, std::min<std::size_t>(text.find('\n', q) - q, 200)));
 
     auto find_tx = [&](const std::string& a) -> const sendmail_detail::tx_entry* {
         for (const auto& e : tx)
@@ -286,6 +281,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         else if (e) d = e->diag;
         else if (h && !h->reason.empty()) d = h->reason;
         else d = dsn_diag;
+        if (util::trim(d).empty()) d = queue_note;
         r.diagnostic = clean_diagnostic(d);
         if (e) {
             r.smtp_command = e->command;
