@@ -1,5 +1,5 @@
-// Fuzz target: the RFC 3464 delivery-status field parser, dsn::parse(text, limits), and
-// dsn::typed_value. Small limits so that the fuzzer can reach them: the recipient and diagnostic
+// Fuzz target: the RFC 3464 delivery-status field parser, dsn::parse(text, limits),
+// dsn::find_inline (the fields inside a text body) and dsn::typed_value. Small limits so that the fuzzer can reach them: the recipient and diagnostic
 // caps must hold whatever the text.
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const ricochet::dsn::report r = ricochet::dsn::parse(text, lim);
     FUZZ_CHECK(r.recipients.size() <= lim.max_recipients);
     for (const auto& rcpt : r.recipients) FUZZ_CHECK(rcpt.diagnostic.size() <= lim.max_diagnostic_bytes);
+    // The inline fields are a part of the text that starts at a field line.
+    const std::string_view in = ricochet::dsn::find_inline(text);
+    if (!in.empty()) {
+        FUZZ_CHECK(in.data() >= text.data() && in.data() + in.size() <= text.data() + text.size());
+        FUZZ_CHECK(in.size() >= 14);
+        FUZZ_CHECK(ricochet::dsn::parse(in, lim).recipients.size() <= lim.max_recipients);
+    }
     std::string type;
     const std::string_view value = ricochet::dsn::typed_value(text, &type);
     FUZZ_CHECK(value.size() <= text.size());

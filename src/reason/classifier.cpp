@@ -223,6 +223,10 @@ verdict classifier::decide(const evidence& ev) const {
         // mailbox (the message, not the address, was refused). A bare pasted line has no such
         // context and keeps its plain meaning.
         pick("filtered", ev.command == "DATA" ? "userunknown-at-data" : "userunknown-not-at-rcpt");
+    } else if (sm.decisive && sm.reason == "exceedlimit" && text_reason == "mesgtoobig") {
+        // x.2.3 is "message length exceeds administrative limit"; when the server says the limit
+        // is its own fixed maximum message size, the message is too big for any mailbox there.
+        pick(text_reason, text_rule);
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
     } else if (!sm.reason.empty() && !util::iends_with(ev.status, ".0") && only_a_bare_refusal(text)) {
