@@ -767,3 +767,30 @@ be delivered to one or more recipients. It's attached below.
     EXPECT_EQ(a.records[0].action, "failed");
     EXPECT_EQ(a.records[0].reason, "expired");
 }
+
+TEST(MtaText, SendmailQuitReplyDoesNotHideTheGreetingRefusal) {
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>
+To: sender@example.net
+Subject: Returned mail: see transcript for details
+Content-Type: text/plain
+
+The original message was received at Tue, 3 Mar 2026 09:12:00 +0100
+from localhost [127.0.0.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<trent@example.org>
+    (reason: 554 mx.example.org ESMTP not accepting connections)
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+<<< 554 mx.example.org ESMTP not accepting connections
+>>> QUIT
+<<< 421 4.7.0 mx.example.org Error: too many errors
+554 5.0.0 Service unavailable
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "trent@example.org");
+    EXPECT_EQ(a.records[0].reply_code, "554");
+    EXPECT_NE(a.records[0].diagnostic.find("not accepting connections"), std::string::npos) << a.records[0].diagnostic;
+    EXPECT_EQ(a.records[0].reason, "blocked");
+}

@@ -113,7 +113,7 @@ std::vector<tx_entry> read_transcript(std::string_view text, const limits& lim) 
             std::string_view h = tt == std::string_view::npos ? std::string_view() : t.substr(tt + 11);
             while (!h.empty() && (h.back() == ':' || h.back() == '.')) h.remove_suffix(1);
             host = util::ascii_lower(h);
-            cmd.clear();
+            cmd = "CONN";  // a reply before any command is the greeting
             rcpt.clear();
             reply.clear();
             last_was_reply = false;
@@ -130,6 +130,12 @@ std::vector<tx_entry> read_transcript(std::string_view text, const limits& lim) 
         }
         if (util::istarts_with(t, "<<<")) {
             std::string_view r = util::trim(t.substr(3));
+            // The answer to QUIT after a refusal ("421 4.7.0 Error: too many errors") is the
+            // consequence, not the reason: the refusal before it stands.
+            if (cmd == "QUIT" && !last_error.empty()) {
+                last_was_reply = false;
+                continue;
+            }
             if (last_was_reply && !reply.empty()) {
                 reply += ' ';
                 reply.append(r);
