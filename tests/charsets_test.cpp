@@ -126,4 +126,18 @@ TEST(charsets, legacy_charsets_decode_and_their_words_decide) {
     }
 }
 
+TEST(charsets, a_wrong_label_yields_to_valid_utf8) {
+    // Sent as UTF-8 but labelled ISO-2022-JP (a 7-bit charset its 8-bit bytes cannot be): the text
+    // still reads as written instead of replacement characters.
+    const std::string words = "宛先のメールアドレスが存在しません。";
+    std::string msg = std::string("From: MAILER-DAEMON@mx.example.jp\nTo: sender@example.org\nSubject: Returned mail\n") +
+                      "MIME-Version: 1.0\nContent-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: base64\n\n" +
+                      base64("Your message could not be delivered.\n\n<saburo@example.jp>\n" + words + " (in reply to RCPT TO command)\n") + "\n";
+    analysis a = az().analyze(msg);
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "saburo@example.jp");
+    EXPECT_NE(a.records[0].diagnostic.find(words), std::string::npos) << a.records[0].diagnostic;
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
 }  // namespace

@@ -794,3 +794,52 @@ from localhost [127.0.0.1]
     EXPECT_NE(a.records[0].diagnostic.find("not accepting connections"), std::string::npos) << a.records[0].diagnostic;
     EXPECT_EQ(a.records[0].reason, "blocked");
 }
+
+TEST(MtaText, CourierDelayNoticeReadsTheRemoteAnswer) {
+    // A delay notice lists its recipients after "the following addresses only:"; the
+    // delivery-status part says only 4.0.0, the remote answer in the text says why.
+    analysis a = run(R"(From: postmaster@relay.example.net
+To: sender@example.net
+Subject: WARNING: delayed mail.
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="=_courier_0"
+
+--=_courier_0
+Content-Type: text/plain; charset=us-ascii
+
+This is a delivery status notification from relay.example.net,
+running the Courier mail server, version 1.1.
+
+---------------------------------------------------------------------------
+
+                     DELAYS IN DELIVERING YOUR MESSAGE
+
+Delivery of your message is taking longer than usual; more attempts will be
+made. This is an advisory notice for the following addresses only:
+
+<peggy@example.org>:
+    mx.example.org [192.0.2.80]:
+>>> RCPT TO:<peggy@example.org>
+<<< 450 4.1.7 <sender@example.net>: Sender address rejected: unverified address
+
+---------------------------------------------------------------------------
+
+--=_courier_0
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example.net
+
+Final-Recipient: rfc822; peggy@example.org
+Action: delayed
+Status: 4.0.0
+
+--=_courier_0--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "courier");
+    EXPECT_EQ(a.records[0].action, "delayed");
+    EXPECT_EQ(a.records[0].status, "4.1.7");
+    EXPECT_EQ(a.records[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(a.records[0].reason, "rejected");
+    EXPECT_FALSE(a.records[0].hard);
+}

@@ -403,7 +403,10 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
     std::string name = iconv_name(charset);
     std::string out;
     if (!name.empty() && name != "UTF-8" && name != "utf-8" && name != "utf8") {
-        if (convert(bytes, name, out)) return out;
+        std::size_t bad = 0;
+        // A label that does not fit the bytes (UTF-8 text sent as "ISO-2022-JP", a 7-bit charset)
+        // decodes to replacement characters; the bytes' own valid UTF-8 reading is the better one.
+        if (convert(bytes, name, out, &bad) && (bad == 0 || util::is_ascii(bytes) || !util::valid_utf8(bytes))) return out;
     }
     if (util::valid_utf8(bytes)) return std::string(bytes);
     // Guess: ISO-2022-JP announces itself with escapes; otherwise try the common legacy sets.

@@ -14,7 +14,8 @@
 //
 //   ---------------------------------------------------------------------------
 //
-// ("DELAYS IN DELIVERING YOUR MESSAGE" / "has not yet been delivered" for delay notices.) Each
+// ("DELAYS IN DELIVERING YOUR MESSAGE" / "has not yet been delivered" for delay notices, whose
+// list follows "the following addresses only:".) Each
 // "<address>:" line starts a recipient; the indented "host [ip]:" line names the remote MTA, ">>>"
 // the command and "<<<" lines the remote server's answer. Status and Action come from the
 // delivery-status part. Courier's own "No such domain." (without a remote answer) is hostunknown.
@@ -39,7 +40,10 @@ std::string cmd_of(std::string_view c) {
 bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view body = ctx.body;
     if (!util::icontains(body, "running the Courier mail server")) return false;
+    // "Your message to the following recipients cannot be delivered:"; a delay notice ends its
+    // advice with "This is an advisory notice for the following addresses only:".
     std::size_t p = util::ifind(body, "following recipients");
+    if (p == std::string_view::npos) p = util::ifind(body, "following addresses");
     if (p == std::string_view::npos) return false;
     std::string_view text = body.substr(p);
     if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
