@@ -25,8 +25,10 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view r
                                                               std::string_view command = {}, std::string_view status = {});
 
 /// Microsoft NDR text: appends one record per recipient named in the "Diagnostic information for
-/// administrators" section (else the "Delivery has failed to these recipients or groups" list).
-/// Returns false when the text is not such a report.
+/// administrators" section (else the "Delivery has failed to these recipients or groups" list),
+/// or, in the layout used since 2016, per "Your message to ... couldn't be delivered." /
+/// "Recipient Address:" line, with the "Error Details" reply. Returns false when the text is not
+/// such a report.
 bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out);
 
 /// Sets the reason of records [first, end) from Microsoft's own codes where they are specific.
