@@ -236,6 +236,47 @@ Remote server:  mx.example.net
     EXPECT_EQ(res.records[0].reason, "blocked");
 }
 
+// Exchange writes its report in the sender's language; only the server's reply lines stay in
+// English. Two recipients, each with its own reply.
+TEST(MtaProvider, ExchangeReportInTheSendersLanguage) {
+    auto res = run(R"(From: Microsoft Outlook <postmaster@firma.example.de>
+To: absender@firma.example.de
+Subject: Unzustellbar: Angebot
+Content-Type: text/plain; charset="utf-8"
+
+Fehler bei der Zustellung an folgende Empfänger oder Gruppen:
+
+kunde@example.com<mailto:kunde@example.com>
+Die eingegebene E-Mail-Adresse wurde nicht gefunden.
+
+lager@example.net<mailto:lager@example.net>
+Das Postfach des Empfängers ist voll.
+
+Diagnoseinformationen für Administratoren:
+
+Generierender Server: EX01.firma.example.de
+
+kunde@example.com
+Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'
+
+lager@example.net
+Remote Server returned '554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded'
+
+Ursprüngliche Nachrichtenkopfzeilen:
+
+Received: from EX01.firma.example.de (10.0.0.5) by EX01.firma.example.de
+ (10.0.0.5) with Microsoft SMTP Server id 15.1.2507.6; Mon, 2 Mar 2026 10:00:00 +0100
+To: <kunde@example.com>, <lager@example.net>
+)");
+    ASSERT_EQ(res.records.size(), 2u);
+    EXPECT_EQ(res.records[0].recipient, "kunde@example.com");
+    EXPECT_EQ(res.records[0].status, "5.1.1");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+    EXPECT_EQ(res.records[1].recipient, "lager@example.net");
+    EXPECT_EQ(res.records[1].reply_code, "554");
+    EXPECT_EQ(res.records[1].reason, "mailboxfull");
+}
+
 constexpr std::string_view exchange2003 = R"(From: System Administrator <postmaster@example.com>
 To: sender@example.org
 Subject: Undeliverable: hello

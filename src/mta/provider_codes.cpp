@@ -345,7 +345,10 @@ bool parse_modern_microsoft_ndr(const context& ctx, std::vector<record>& out) {
 
 bool is_microsoft_ndr(std::string_view text) {
     return contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"}) ||
-           is_modern_microsoft_ndr(text);
+           is_modern_microsoft_ndr(text) ||
+           // A report in the sender's language ("Informations de diagnostic pour les
+           // administrateurs :") keeps the server's reply line in English.
+           find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos;
 }
 
 namespace {
@@ -384,12 +387,28 @@ std::string ms_reply(std::string_view line) {
 bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
     std::string_view text = ctx.body;
     if (!is_microsoft_ndr(text)) return false;
-    if (!contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"}))
+    if (!contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"}) &&
+        is_modern_microsoft_ndr(text))
         return parse_modern_microsoft_ndr(ctx, out);
     std::size_t stop = find_marker_line(text, {"Original message headers:", "Original Message Headers", "------ Original"});
     if (stop != std::string_view::npos) text = text.substr(0, stop);
     std::size_t diag_at = util::ifind(text, "Diagnostic information for administrators:");
     std::size_t list_at = util::ifind(text, "Delivery has failed to these recipients or groups:");
+    if (diag_at == std::string_view::npos && list_at == std::string_view::npos) {
+        // In the sender's language: the administrators' section starts at the address line
+        // before the first "Remote Server returned" line and ends at the original's headers.
+        std::size_t reply_at = find_marker_line(text, {"Remote Server returned '"});
+        if (reply_at == std::string_view::npos) return false;
+        diag_at = reply_at;
+        std::vector<std::string_view> before = util::lines(text.substr(0, reply_at));
+        for (auto it = before.rbegin(); it != before.rend(); ++it)
+            if (!util::trim(*it).empty()) {
+                diag_at = static_cast<std::size_t>(it->data() - text.data());
+                break;
+            }
+        std::size_t headers = find_marker_line(text, {"Received:", "Return-Path:"}, reply_at);
+        if (headers != std::string_view::npos) text = text.substr(0, headers);
+    }
     std::string generating;
     std::size_t first = out.size();
     if (diag_at != std::string_view::npos) {
