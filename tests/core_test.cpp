@@ -116,6 +116,11 @@ TEST(codes, reply_code_where_a_reply_stands) {
     EXPECT_EQ(dsn::find_reply_code("SMTP error, RCPT TO: 550 Relay Deny"), "550");
     EXPECT_EQ(dsn::find_reply_code("message size 250 bytes"), "");
     EXPECT_EQ(dsn::find_reply_code("550-5.7.1 first line"), "550");
+    // A session transcript: the greeting and accepted commands come before the refusal.
+    EXPECT_EQ(dsn::find_reply_code("220 mx.example.com ESMTP ready EHLO a.example.org 250-mx.example.com Hello "
+                                   "RCPT To:<b@example.com> 552 Message for <b@example.com> would exceed mailbox quota"),
+              "552");
+    EXPECT_EQ(dsn::find_reply_code("250 2.0.0 Ok: queued as 4FxyZ"), "250");
 }
 
 TEST(codes, command_from_each_mta_phrase) {

@@ -43,6 +43,9 @@ std::string find_enhanced_status(std::string_view t) {
 }
 
 std::string find_reply_code(std::string_view t) {
+    // A transcript holds the greeting and the accepted commands' 2xx replies before the refusal:
+    // the first 4xx or 5xx reply is the answer; a 2xx only when there is no other.
+    std::string_view success;
     for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
         char c = t[i];
         if (c != '2' && c != '4' && c != '5') continue;
@@ -67,9 +70,10 @@ std::string find_reply_code(std::string_view t) {
                 util::istarts_with(rest, "ms") || util::istarts_with(rest, "seconds") || util::istarts_with(rest, "minutes"))
                 continue;
         }
-        return std::string(t.substr(i, 3));
+        if (c != '2') return std::string(t.substr(i, 3));
+        if (success.empty()) success = t.substr(i, 3);
     }
-    return {};
+    return std::string(success);
 }
 
 std::string find_command(std::string_view t) {

@@ -10,8 +10,9 @@ namespace ricochet::dsn {
 /// First enhanced status code ("5.1.1") in text that is not part of an IP address or version.
 std::string find_enhanced_status(std::string_view text);
 
-/// The SMTP reply code of a diagnostic: the first 2xx/4xx/5xx number that stands where a reply
-/// code stands (line start, after "said:", "<<<", "host ... said", "(", ":" ...). Empty if none.
+/// The SMTP reply code of a diagnostic: the first 4xx/5xx number that stands where a reply code
+/// stands (line start, after "said:", "<<<", "host ... said", "(", ":" ...), else the first 2xx
+/// (a transcript's greeting and accepted commands come before the refusal). Empty if none.
 std::string find_reply_code(std::string_view text);
 
 /// The SMTP command named in text ("in reply to RCPT TO command", ">>> DATA", "after MAIL FROM",

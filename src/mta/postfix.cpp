@@ -76,7 +76,7 @@ bool server_transcript(const context& ctx, std::vector<record>& out) {
     for (std::string_view l : util::lines(text)) {
         std::string_view s = util::trim(l);
         if (util::istarts_with(s, "In:") || util::istarts_with(s, "Out:")) lines.emplace_back(s);
-        else if (!lines.empty() && !l.empty() && util::is_space(l[0])) lines.back() += " " + std::string(s);
+        else if (!lines.empty() && !l.empty() && util::is_space(l[0])) lines.back().append(" ").append(s);
         else if (!lines.empty()) break;
     }
     std::vector<std::string> rcpts;
