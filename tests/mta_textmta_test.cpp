@@ -843,3 +843,55 @@ Status: 4.0.0
     EXPECT_EQ(a.records[0].reason, "rejected");
     EXPECT_FALSE(a.records[0].hard);
 }
+
+TEST(MtaText, GatewayBounceFromAnOrdinaryAddress) {
+    // A gateway that sends its reports from an ordinary address: the failure subject and the
+    // report's fixed words together make it a bounce.
+    analysis a = run(R"(From: SMTP_Gateway_Service@relay.example.org
+To: sender@example.net
+Subject: Undeliverable mail: quarterly report
+Content-Type: text/plain
+
+------ Failed Recipients ------
+<paula@example.com>: Requested action not taken: mailbox unavailable. [SMTP Error Code 550]
+
+-------- Returned Mail --------
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "generic");
+    EXPECT_EQ(a.records[0].recipient, "paula@example.com");
+    EXPECT_EQ(a.records[0].reply_code, "550");
+    EXPECT_EQ(a.records[0].action, "failed");
+}
+
+TEST(MtaText, NewsletterWithAFailureSubjectIsNotABounce) {
+    analysis a = run(R"(From: Shop News <news@shop.example>
+To: reader@example.net
+Subject: Delivery failed? Track your parcel in our app
+Content-Type: text/plain
+
+Your parcel for reader@example.net is on its way. Questions? Write to help@shop.example.
+)");
+    EXPECT_TRUE(a.records.empty());
+}
+
+TEST(MtaText, WarningThatDeliveryIsStillTriedIsDelayed) {
+    analysis a = run(R"(From: AntiVirus_Gateway@relay.example.org
+To: sender@example.net
+Subject: Delivery failure notification
+Content-Type: text/plain
+
+Your message with Subject: minutes
+could not be delivered to the following recipients:
+
+quentin@example.com
+
+Please do not resend your original message.
+
+Delivery attempts will continue to be made for 5 day(s).
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "quentin@example.com");
+    EXPECT_EQ(a.records[0].action, "delayed");
+    EXPECT_FALSE(a.records[0].hard);
+}

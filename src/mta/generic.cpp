@@ -23,7 +23,7 @@ bool bounce_subject(std::string_view s) {
                             "non remis", "unzustellbar", "returned to sender", "message delivery", "delivery notification",
                             "rejected", "bounce", "warning: could not send", "mail failure", "failed delivery",
                             "未送達", "不能送達", "送信できません", "退信", "投递失败", "系统退信", "邮件投递", "発信失敗",
-                            "delayed mail", "delivery delay", "error sending", "undeliverable"});
+                            "delayed mail", "delivery delay", "error sending", "undeliverable", "non-delivery", "delivery warning"});
 }
 
 // The local part of a mail system's own address (mailer-daemon@, postmaster@ ...).
@@ -70,9 +70,10 @@ std::string_view before_header_block(std::string_view text) {
 }
 
 // The message comes from a mail system, not a person or a newsletter: a daemon or postmaster
-// address, the null reverse-path, or an automatic message whose subject says delivery failed. A
-// display name alone ("Mail Delivery Tips <news@...>") or a subject alone ("Delivery failed: we
-// missed you", "Re: returned mail") is not enough.
+// address, the null reverse-path, or a message whose subject says delivery failed and that is
+// automatic or written in a delivery report's fixed words. A display name alone ("Mail Delivery
+// Tips <news@...>") or a subject alone ("Delivery failed: we missed you", "Re: returned mail") is
+// not enough.
 bool from_mail_system(const context& ctx) {
     if (mail_system_local_part(local_part(util::first_address(ctx.from)))) return true;
     std::string_view rp = util::trim(ctx.msg.headers.get("Return-Path"));
@@ -82,8 +83,16 @@ bool from_mail_system(const context& ctx) {
     if (reply || !bounce_subject(subject)) return false;
     std::string_view auto_submitted = util::trim(ctx.msg.headers.get("Auto-Submitted"));
     if (!auto_submitted.empty() && !util::iequals(auto_submitted, "no")) return true;
-    return bounce_sender(ctx.from) && contains_any(ctx.from, {"mail delivery subsystem", "mail delivery system", "mail administrator",
-                                                              "delivery subsystem", "mail system"});
+    if (bounce_sender(ctx.from) && contains_any(ctx.from, {"mail delivery subsystem", "mail delivery system", "mail administrator",
+                                                           "delivery subsystem", "mail system"}))
+        return true;
+    // Gateways and old servers send from any address ("E500_SMTP_Mail_Service@", "System
+    // Administrator"): a failure subject and the fixed wording of a delivery report together.
+    return contains_any(before_original(ctx.body),
+                        {"could not be delivered to", "failed recipient", "did not reach the following recipient",
+                         "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
+                         "following address(es) failed", "was not delivered to", "delivery to the following recipient",
+                         "unable to deliver your message", "undeliverable address:", "could not deliver the message"});
 }
 
 bool parse(const context& ctx, std::vector<record>& out) {
@@ -92,6 +101,11 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
     std::string sender = util::first_address(ctx.msg.original_headers.get("From"));
     std::string bounce_to = util::first_address(ctx.msg.headers.get("To"));
+    // A warning that delivery is still being tried, not a failure.
+    const bool still_trying = contains_any(text, {"this is just a warning", "this is only a warning", "this is a warning only",
+                                                  "you do not need to take any action", "attempts will continue", "will continue to try",
+                                                  "will continue to attempt", "will keep trying", "still trying to deliver",
+                                                  "no need to resend", "do not need to resend", "do not resend your original message"});
     std::size_t from = 0;  // addresses come in order of first appearance: search on from the last
     for (const std::string& a : util::find_addresses(text, ctx.lim.max_recipients)) {
         if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to)) continue;
@@ -142,6 +156,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
             }
         }
         record r = make_record(a, para);
+        if (still_trying) r.action = "delayed";
         r.warnings.push_back("plain-text bounce of an unrecognised format: recipients and text found by heuristics");
         out.push_back(std::move(r));
     }
