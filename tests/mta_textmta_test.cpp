@@ -895,3 +895,36 @@ Delivery attempts will continue to be made for 5 day(s).
     EXPECT_EQ(a.records[0].action, "delayed");
     EXPECT_FALSE(a.records[0].hard);
 }
+
+TEST(MtaText, GenericReasonInTheParagraphAfterTheAddress) {
+    // "Undeliverable Address: x" alone in its paragraph, the reason in the next one.
+    analysis a = run(R"(From: MAILER-DAEMON@mail.example.net
+To: sender@example.org
+Subject: Undelivered Mail Returned to Sender
+Content-Type: text/plain
+
+Undeliverable Address: rosa@example.com
+
+Reason: The email you sent to the address specified
+above has been returned because the recipient is over disk quota.
+
+System Contact: postmaster@mail.example.net
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "rosa@example.com");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
+TEST(MtaText, GenericLineEndingInAColonIntroducesTheReason) {
+    analysis a = run(R"(From: Mail Delivery Subsystem <mailer-daemon@mail.example.net>
+To: sender@example.org
+Subject: Automatically rejected mail
+Content-Type: text/plain
+
+Your message to <sam@example.com> was automatically rejected:
+Quota exceeded
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "sam@example.com");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}

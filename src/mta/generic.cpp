@@ -4,6 +4,7 @@
 // its text (before the copy of the original) names at least one address with an error near it.
 // Each such address becomes a record whose diagnostic is the paragraph that names it. Records
 // from this format carry a warning: the structure was guessed.
+#include "dsn/codes.h"
 #include "mta/common.h"
 #include "util/address.h"
 #include "util/text.h"
@@ -124,7 +125,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
             while (!after.empty() && (after.front() == '>' || after.front() == ':' || after.front() == ',' || after.front() == ';' ||
                                       util::is_space(after.front())))
                 after.remove_prefix(1);
-            if (after.size() >= 6 && line.size() < 1024) para = util::squeeze(line);
+            // (A line that ends in ':' introduces the reason on the lines after it.)
+            if (after.size() >= 6 && line.size() < 1024 && util::trim(line).back() != ':') para = util::squeeze(line);
         }
         if (para.empty()) para = paragraph_for(text, a, from);
         // A labelled line ("target address: user@example.org") with the reason on the lines before
@@ -143,14 +145,23 @@ bool parse(const context& ctx, std::vector<record>& out) {
                 if (!before.empty()) para = before + ' ' + para;
             }
         }
-        // A paragraph that is only the address: the explanation is the next paragraph (Sendmail,
-        // Domino, many Japanese servers).
-        if (util::squeeze(para).size() <= a.size() + 4) {
+        // A paragraph that is only the address, or that ends with it and gives no code: the
+        // explanation is the next paragraph (Sendmail, Domino, many Japanese servers; "Undeliverable
+        // Address: x" then "Reason: ...").
+        bool ends_paragraph = false;
+        if (at != std::string_view::npos) {
+            std::size_t eol = text.find('\n', at);
+            ends_paragraph = eol == std::string_view::npos || text.compare(eol, 2, "\n\n") == 0 ||
+                             util::trim(text.substr(eol + 1, text.find('\n', eol + 1) - eol - 1)).empty();
+        }
+        bool no_code = dsn::find_reply_code(para).empty() && dsn::find_enhanced_status(para).empty();
+        if (util::squeeze(para).size() <= a.size() + 4 ||
+            (no_code && (ends_paragraph || util::squeeze(para).size() <= a.size() + 40))) {
             std::size_t p = from;
             std::size_t next = text.find("\n\n", p);
             if (next != std::string_view::npos) {
                 std::string_view rest = text.substr(next + 2);
-                std::size_t end = rest.find("\n\n");
+                std::size_t end = std::min<std::size_t>(rest.find("\n\n"), 600);
                 para += ' ';
                 para += util::squeeze(rest.substr(0, end));
             }
