@@ -143,6 +143,8 @@ TEST(address, cleans_report_forms) {
     EXPECT_EQ(util::clean_address("rfc822; <Bob@EXAMPLE.Net>"), "Bob@example.net");
     EXPECT_EQ(util::clean_address("\"Bob\" <bob@example.net>"), "bob@example.net");
     EXPECT_EQ(util::clean_address("mailto:bob@example.net."), "bob@example.net");
+    EXPECT_EQ(util::clean_address("c=US;a= ;p=Example;o=Site2;dda:SMTP=carol@Example.COM;"), "carol@example.com");
+    EXPECT_EQ(util::clean_address("SMTP:dave@example.org"), "dave@example.org");
     EXPECT_EQ(util::clean_address("bob"), "");
     EXPECT_EQ(util::clean_address("<\"first..last\"@Example.ORG>..."), "\"first..last\"@example.org");
     EXPECT_EQ(util::clean_address("rfc822; root@localhost"), "");

@@ -35,6 +35,14 @@ std::string clean_address(std::string_view s, bool allow_local) {
     s = trim(s);
     if (istarts_with(s, "rfc822;")) s = trim(s.substr(7));
     if (istarts_with(s, "mailto:")) s = s.substr(7);
+    // An X.400 originator/recipient with an SMTP domain-defined attribute
+    // ("c=US;a= ;p=Org;o=Site;dda:SMTP=user@example.com;") or an Exchange proxy ("SMTP:user@...").
+    if (std::size_t k = ifind(s, "dda:smtp="); k != std::string_view::npos) {
+        s = s.substr(k + 9);
+        s = s.substr(0, s.find(';'));
+    } else if (istarts_with(s, "smtp:")) {
+        s = s.substr(5);
+    }
     // "Name <addr>" or "<addr>": take what is inside the last angle brackets.
     std::size_t lt = s.rfind('<');
     if (lt != std::string_view::npos) {
