@@ -1,6 +1,7 @@
 // analyzer: the pipeline behind ricochet::analyzer. MIME view -> the first format that recognises
 // the report -> per-record completion (codes from the text, command, action) -> classification ->
 // hard/soft -> the original message's headers and the bounce's date.
+#include <algorithm>
 #include <exception>
 #include <tuple>
 
@@ -179,73 +180,94 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
 
 }  // namespace
 
+namespace {
+
+// One message; `depth` 1 for a delivery report found attached to another message.
+analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int depth) {
+    analysis out;
+    const limits& lim = im.opts.limit;
+    if (bytes.empty()) {
+        out.error = error_code::empty_input;
+        out.error_message = "empty input";
+        return out;
+    }
+    if (bytes.size() > lim.max_message_bytes) {
+        bytes = bytes.substr(0, lim.max_message_bytes);
+        out.warnings.push_back("message larger than " + std::to_string(lim.max_message_bytes) + " bytes: analysed the first part only");
+    }
+    // Bare-CR line ends (old Mac tools, some gateways): no LF at all where the headers should
+    // be, only CRs. Line ends become LF.
+    std::string lf;
+    if (std::string_view head = bytes.substr(0, 8192); head.find('\n') == std::string_view::npos && head.find('\r') != std::string_view::npos) {
+        lf = util::normalize_newlines(bytes);
+        bytes = lf;
+    }
+    mime::message_view view = mime::parse(bytes, lim);
+    for (auto& w : view.warnings) out.warnings.push_back(w);
+    if (view.headers.fields.empty() && view.texts.empty() && view.delivery_status.empty()) {
+        out.error = error_code::not_a_message;
+        out.error_message = "no header block found";
+        return out;
+    }
+    std::string body = util::normalize_newlines(view.body());
+    mta::context ctx{view, lim, body, view.headers.get("From"), view.headers.get("Subject")};
+    std::vector<record> recs;
+    std::string_view mta_name;
+    for (const mta::format* f : mta::all_formats()) {
+        recs.clear();
+        if (f->parse(ctx, recs)) {
+            mta_name = f->name;
+            break;
+        }
+    }
+    // A delivery report forwarded as an attachment: read it when the outer message is no bounce
+    // or names no recipient (a person forwarding a bounce, a gateway wrapping the real report).
+    bool named = std::any_of(recs.begin(), recs.end(), [](const record& r) { return !r.recipient.empty(); });
+    if (!named && depth == 0 && !view.attached_report.empty()) {
+        analysis inner = analyze_message(im, view.attached_report, depth + 1);
+        bool inner_named = std::any_of(inner.records.begin(), inner.records.end(), [](const record& r) { return !r.recipient.empty(); });
+        if (inner.kind == message_kind::bounce && inner_named) {
+            for (auto& r : inner.records) r.warnings.push_back("read from a delivery report attached to the message (a forwarded bounce)");
+            return inner;
+        }
+    }
+    if (mta_name.empty()) return out;  // not a bounce
+
+    mime::header_block inline_hdr;
+    const mime::header_block* orig = &view.original_headers;
+    if (!view.has_original && mta::inline_original(body, lim, inline_hdr)) orig = &inline_hdr;
+    original_message original = original_of(*orig);
+    std::string timestamp = mime::to_rfc3339(view.headers.get("Date"));
+
+    if (recs.size() > lim.max_recipients) {
+        recs.resize(lim.max_recipients);
+        out.warnings.push_back("more than " + std::to_string(lim.max_recipients) + " recipients: the rest were not reported");
+    }
+    std::string_view error_text = mta::before_original(body);
+    if (error_text.size() > 65536) error_text = error_text.substr(0, 65536);
+    const std::string report_command = dsn::find_command(error_text);
+    // Each recipient's own paragraph is looked up in the text: linear per recipient, so only
+    // for reports of ordinary size (a report of thousands of recipients uses the report-wide
+    // command).
+    std::string_view per_recipient_text = recs.size() <= 256 ? error_text : std::string_view();
+    for (auto& r : recs) {
+        complete(r, *im.classes, lim, per_recipient_text, report_command, true);
+        r.mta = std::string(mta_name);
+        if (r.timestamp.empty()) r.timestamp = timestamp;
+        if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
+        for (const auto& w : out.warnings) r.warnings.push_back(w);
+    }
+    out.records = std::move(recs);
+    out.kind = message_kind::bounce;
+    return out;
+}
+
+}  // namespace
+
 analysis analyzer::analyze(std::string_view bytes) const noexcept {
     analysis out;
     try {
-        const limits& lim = impl_->opts.limit;
-        if (bytes.empty()) {
-            out.error = error_code::empty_input;
-            out.error_message = "empty input";
-            return out;
-        }
-        if (bytes.size() > lim.max_message_bytes) {
-            bytes = bytes.substr(0, lim.max_message_bytes);
-            out.warnings.push_back("message larger than " + std::to_string(lim.max_message_bytes) + " bytes: analysed the first part only");
-        }
-        // Bare-CR line ends (old Mac tools, some gateways): no LF at all where the headers should
-        // be, only CRs. Line ends become LF.
-        std::string lf;
-        if (std::string_view head = bytes.substr(0, 8192); head.find('\n') == std::string_view::npos && head.find('\r') != std::string_view::npos) {
-            lf = util::normalize_newlines(bytes);
-            bytes = lf;
-        }
-        mime::message_view view = mime::parse(bytes, lim);
-        for (auto& w : view.warnings) out.warnings.push_back(w);
-        if (view.headers.fields.empty() && view.texts.empty() && view.delivery_status.empty()) {
-            out.error = error_code::not_a_message;
-            out.error_message = "no header block found";
-            return out;
-        }
-        std::string body = util::normalize_newlines(view.body());
-        mta::context ctx{view, lim, body, view.headers.get("From"), view.headers.get("Subject")};
-        std::vector<record> recs;
-        std::string_view mta_name;
-        for (const mta::format* f : mta::all_formats()) {
-            recs.clear();
-            if (f->parse(ctx, recs)) {
-                mta_name = f->name;
-                break;
-            }
-        }
-        if (mta_name.empty()) return out;  // not a bounce
-
-        mime::header_block inline_hdr;
-        const mime::header_block* orig = &view.original_headers;
-        if (!view.has_original && mta::inline_original(body, lim, inline_hdr)) orig = &inline_hdr;
-        original_message original = original_of(*orig);
-        std::string timestamp = mime::to_rfc3339(view.headers.get("Date"));
-
-        if (recs.size() > lim.max_recipients) {
-            recs.resize(lim.max_recipients);
-            out.warnings.push_back("more than " + std::to_string(lim.max_recipients) + " recipients: the rest were not reported");
-        }
-        std::string_view error_text = mta::before_original(body);
-        if (error_text.size() > 65536) error_text = error_text.substr(0, 65536);
-        const std::string report_command = dsn::find_command(error_text);
-        // Each recipient's own paragraph is looked up in the text: linear per recipient, so only
-        // for reports of ordinary size (a report of thousands of recipients uses the report-wide
-        // command).
-        std::string_view per_recipient_text = recs.size() <= 256 ? error_text : std::string_view();
-        for (auto& r : recs) {
-            complete(r, *impl_->classes, lim, per_recipient_text, report_command, true);
-            r.mta = std::string(mta_name);
-            if (r.timestamp.empty()) r.timestamp = timestamp;
-            if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
-            for (const auto& w : out.warnings) r.warnings.push_back(w);
-        }
-        out.records = std::move(recs);
-        out.kind = message_kind::bounce;
-        return out;
+        return analyze_message(*impl_, bytes, 0);
     } catch (const std::exception& e) {
         out.error = error_code::internal;
         out.error_message = e.what();

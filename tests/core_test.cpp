@@ -405,6 +405,64 @@ recipients. This is a permanent error. The following address(es) failed:
     }
 }
 
+TEST(analyzer, attached_delivery_report_is_read_when_the_outer_message_names_no_recipient) {
+    // A person forwards a bounce as an attachment: the outer message is no bounce, the attached
+    // report is, and the record says where it came from.
+    const std::string fwd = R"MSG(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: Fwd: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: text/plain
+
+Why did this bounce?
+
+--outer
+Content-Type: message/rfc822
+
+From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+To: ivy@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="inner"
+
+--inner
+Content-Type: text/plain
+
+<jack@example.net>: host mx.example.net[192.0.2.5] said: 552 5.2.2 <jack@example.net>:
+    Mailbox full (in reply to RCPT TO command)
+
+--inner
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+
+Final-Recipient: rfc822; jack@example.net
+Action: failed
+Status: 5.2.2
+
+--inner--
+
+--outer--
+)MSG";
+    auto res = shared_analyzer().analyze(fwd);
+    ASSERT_EQ(res.kind, message_kind::bounce);
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "jack@example.net");
+    EXPECT_EQ(res.records[0].reason, "mailboxfull");
+    bool said = false;
+    for (const auto& w : res.records[0].warnings) said = said || w.find("attached") != std::string::npos;
+    EXPECT_TRUE(said);
+
+    // An ordinary attached message (not a report) leaves a person's mail what it is.
+    std::string plain = fwd;
+    plain.replace(plain.find("From: MAILER-DAEMON@mx.example.org (Mail Delivery System)"), 57, "From: Kim <kim@example.net>");
+    plain.replace(plain.find("multipart/report; report-type=delivery-status;"), 46, "multipart/mixed;");
+    EXPECT_EQ(shared_analyzer().analyze(plain).kind, message_kind::not_bounce);
+}
+
 TEST(analyzer, bad_input_is_an_answer_not_a_crash) {
     const auto& a = shared_analyzer();
     EXPECT_EQ(a.analyze("").error, error_code::empty_input);

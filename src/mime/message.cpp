@@ -150,6 +150,18 @@ struct walker {
         if (view.has_original || !msg) return;
         view.has_original = true;
         read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)), view.original_headers, lim, view.warnings);
+        // A delivery report forwarded as an attachment (by a person, or by a gateway that wraps
+        // the real report): kept whole so that the analyzer can read it when the outer message
+        // names no recipient. Only reports, so ordinary originals are never copied.
+        GMimeObject* top = g_mime_message_get_mime_part(msg);
+        std::string top_type = top ? lower_type(g_mime_object_get_content_type(top)) : std::string();
+        std::string_view orig_from = view.original_headers.get("From");
+        if (top_type == "multipart/report" || util::icontains(orig_from, "mailer-daemon") || util::icontains(orig_from, "postmaster")) {
+            gptr<GMimeStream> mem(g_mime_stream_mem_new());
+            g_mime_object_write_to_stream(GMIME_OBJECT(msg), nullptr, mem.get());
+            GByteArray* arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+            if (arr) view.attached_report.assign(reinterpret_cast<const char*>(arr->data), std::min<std::size_t>(arr->len, lim.max_message_bytes));
+        }
         // The first text of the original (some formats quote the error there, e.g. Google Groups).
         GMimeObject* body = g_mime_message_get_mime_part(msg);
         std::string t;

@@ -44,6 +44,7 @@ struct message_view {
     bool has_original = false;        // an attached message/rfc822 or text/rfc822-headers part was found
     header_block original_headers;    // headers of the attached original message
     std::string original_body_start;  // first bytes of the attached original's text (for formats that look there)
+    std::string attached_report;      // the attached message's bytes when it is itself a delivery report (a forwarded bounce)
     std::vector<std::string> warnings;
     std::size_t part_count = 0;
 

@@ -157,10 +157,11 @@ bool parse(const context& ctx, std::vector<record>& out) {
         bool no_code = dsn::find_reply_code(para).empty() && dsn::find_enhanced_status(para).empty();
         if (util::squeeze(para).size() <= a.size() + 4 ||
             (no_code && (ends_paragraph || util::squeeze(para).size() <= a.size() + 40))) {
-            std::size_t p = from;
-            std::size_t next = text.find("\n\n", p);
+            // Within 2 KB after the address: a long list without blank lines must stay linear.
+            std::string_view ahead = text.substr(from, 2048);
+            std::size_t next = ahead.find("\n\n");
             if (next != std::string_view::npos) {
-                std::string_view rest = text.substr(next + 2);
+                std::string_view rest = text.substr(from + next + 2);
                 std::size_t end = std::min<std::size_t>(rest.find("\n\n"), 600);
                 para += ' ';
                 para += util::squeeze(rest.substr(0, end));

@@ -32,7 +32,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
     std::string diag;
     for (const std::string& g : groups) {
         std::string_view local = std::string_view(g).substr(0, g.find('@'));
-        std::size_t p = util::ifind(text, "(" + std::string(local) + ")");
+        std::string named = "(";
+        named.append(local).append(")");
+        std::size_t p = util::ifind(text, named);
         if (p == std::string_view::npos) p = util::ifind(text, std::string(local));
         if (p == std::string_view::npos) continue;
         std::size_t bol = text.rfind("\n\n", p);
