@@ -928,3 +928,36 @@ Quota exceeded
     EXPECT_EQ(a.records[0].recipient, "sam@example.com");
     EXPECT_EQ(a.records[0].reason, "mailboxfull");
 }
+
+TEST(MtaText, SendmailNoRecipientsReplyDoesNotHideTheRefusal) {
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>
+To: sender@example.net
+Subject: Returned mail: see transcript for details
+Content-Type: text/plain
+
+   ----- The following addresses had permanent fatal errors -----
+<uma@example.org>
+    (reason: 552 5.2.2 Over quota)
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+>>> RCPT To:<uma@example.org>
+<<< 552 5.2.2 Over quota
+554 5.0.0 Service unavailable
+>>> DATA
+<<< 503 5.5.1 No recipients
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "uma@example.org");
+    EXPECT_EQ(a.records[0].reply_code, "552");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
+TEST(MtaText, NullSenderAutoSubmittedIsNotAVacationReply) {
+    // A filter's refusal sent from the null address and marked auto-replied: a bounce.
+    analysis a = run("From: <>\nTo: bounces@example.net\nSubject: Re: offer\nAuto-Submitted: auto-replied\n"
+                     "Return-Path: <>\n\nYou sent mail to vera@example.org. That's not a valid user here.\n");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "vera@example.org");
+    EXPECT_NE(a.records[0].reason, "vacation");
+}

@@ -32,7 +32,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (contains_any(ctx.subject, {"undeliver", "delivery status", "failure notice", "returned mail", "delivery fail", "mail delivery"}))
         return false;
     // Mailer daemons mark their bounces auto-replied too (Exim does): those are not auto-replies.
-    if (contains_any(ctx.from, {"mailer-daemon", "postmaster", "mail delivery"}) ||
+    // Nor is a message from the null address ("From: <>"): a person's responder has an address.
+    if (util::first_address(ctx.from).empty() || contains_any(ctx.from, {"mailer-daemon", "postmaster", "mail delivery"}) ||
         contains_any(ctx.body.substr(0, 4096), {"could not be delivered", "delivery software", "permanent error", "delivery has failed",
                                                 "undeliverable", "was not delivered", "delivery failed"}))
         return false;

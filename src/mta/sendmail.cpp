@@ -130,9 +130,10 @@ std::vector<tx_entry> read_transcript(std::string_view text, const limits& lim) 
         }
         if (util::istarts_with(t, "<<<")) {
             std::string_view r = util::trim(t.substr(3));
-            // The answer to QUIT after a refusal ("421 4.7.0 Error: too many errors") is the
-            // consequence, not the reason: the refusal before it stands.
-            if (cmd == "QUIT" && !last_error.empty()) {
+            // The answer to QUIT after a refusal ("421 4.7.0 Error: too many errors"), or a "503
+            // No recipients" to DATA once every RCPT was refused, is the consequence, not the
+            // reason: the refusal before it stands.
+            if ((cmd == "QUIT" || util::istarts_with(r, "503")) && !last_error.empty()) {
                 last_was_reply = false;
                 continue;
             }

@@ -210,8 +210,11 @@ verdict classifier::decide(const evidence& ev) const {
         // x.1.1 names a bad mailbox, but servers also use it for refusals that are not about the
         // mailbox ("Relaying denied", "mailbox full", "sender rejected"): the text wins for those.
         static constexpr std::string_view not_about_user[] = {"norelaying", "blocked",  "mailboxfull", "hasmoved",
-                                                              "rejected",   "notaccept", "mailererror", "speeding", "filtered"};
-        bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user);
+                                                              "rejected",   "notaccept", "mailererror", "speeding", "filtered",
+                                                              "mesgtoobig", "exceedlimit"};
+        // (A reply that only says "rejected" or "recipient rejected" says nothing against the status.)
+        bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user) &&
+                     text_rule != "filtered.vague.refusal";
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
     } else if (text_reason == "userunknown" && !sm.decisive && !util::istarts_with(text, "mail.local:") &&
