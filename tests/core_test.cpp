@@ -331,9 +331,9 @@ TEST(analyzer, feedback_autoreply_delivered_and_ordinary_mail) {
 }
 
 TEST(analyzer, mail_about_bounces_is_not_a_bounce) {
-    // A parcel notice, a person's reply, a newsletter, a list post and a forwarded question: they
-    // talk about failed delivery, quote bounce text or have bounce-like subjects, but no mail
-    // system sent them.
+    // A parcel notice, a person's reply, a newsletter, a list post, a responder's thanks sent with
+    // the null reverse-path and a forwarded question: they talk about failed delivery, quote bounce
+    // text or have bounce-like subjects, but no mail system sent them.
     const char* messages[] = {
         R"MSG(From: "ParcelCo" <notifications@parcel.example.com>
 To: alice@example.org
@@ -380,6 +380,16 @@ On Monday Erin wrote:
 >     <frank@example.com>: Recipient address rejected: User unknown (in reply to RCPT TO command)
 
 The recipient does not exist on mx2. Check your relay_recipient_maps.
+)MSG",
+        R"MSG(Return-Path: <>
+From: John Example <john@example.net>
+To: alice@example.org
+Subject: Thank you for your e-mail
+Precedence: bulk
+
+Thank you for writing. I read my mail twice a day and will answer soon.
+
+John Example, Sales, john@example.net, +1 555 0100
 )MSG",
         R"MSG(From: Gina <gina@example.net>
 To: helpdesk@example.org

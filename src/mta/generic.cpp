@@ -70,6 +70,20 @@ std::string_view before_header_block(std::string_view text) {
     return text;
 }
 
+// The fixed wording of a delivery report.
+bool report_words(std::string_view text) {
+    return contains_any(text, {"could not be delivered to", "failed recipient", "did not reach the following recipient",
+                               "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
+                               "following address(es) failed", "was not delivered to", "delivery to the following recipient",
+                               "unable to deliver your message", "undeliverable address:", "could not deliver the message"});
+}
+
+// Words of a refusal, for a message already sent with the null reverse-path.
+bool refusal_words(std::string_view text) {
+    return report_words(text) || contains_any(text, {"could not be delivered", "delivery failed", "not a valid user", "user unknown",
+                                                     "no such user", "mailbox unavailable", "undeliverable"});
+}
+
 // The message comes from a mail system, not a person or a newsletter: a daemon or postmaster
 // address, the null reverse-path, or a message whose subject says delivery failed and that is
 // automatic or written in a delivery report's fixed words. A display name alone ("Mail Delivery
@@ -77,10 +91,13 @@ std::string_view before_header_block(std::string_view text) {
 // not enough.
 bool from_mail_system(const context& ctx) {
     if (mail_system_local_part(local_part(util::first_address(ctx.from)))) return true;
-    std::string_view rp = util::trim(ctx.msg.headers.get("Return-Path"));
-    if (rp == "<>" || util::trim(ctx.from) == "<>") return true;
+    if (util::first_address(ctx.from).empty()) return true;  // "From: <>", "From: MAILER-DAEMON"
     std::string_view subject = util::trim(ctx.subject);
     bool reply = util::istarts_with(subject, "re:") || util::istarts_with(subject, "aw:") || util::istarts_with(subject, "sv:");
+    // The null reverse-path marks bounces, but also auto-replies (RFC 3834 asks them to use it):
+    // with a person's From, the subject or the report's words must say delivery failed.
+    std::string_view rp = util::trim(ctx.msg.headers.get("Return-Path"));
+    if (rp == "<>" && ((!reply && bounce_subject(subject)) || refusal_words(before_original(ctx.body)))) return true;
     if (reply || !bounce_subject(subject)) return false;
     std::string_view auto_submitted = util::trim(ctx.msg.headers.get("Auto-Submitted"));
     if (!auto_submitted.empty() && !util::iequals(auto_submitted, "no")) return true;
@@ -89,11 +106,7 @@ bool from_mail_system(const context& ctx) {
         return true;
     // Gateways and old servers send from any address ("E500_SMTP_Mail_Service@", "System
     // Administrator"): a failure subject and the fixed wording of a delivery report together.
-    return contains_any(before_original(ctx.body),
-                        {"could not be delivered to", "failed recipient", "did not reach the following recipient",
-                         "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
-                         "following address(es) failed", "was not delivered to", "delivery to the following recipient",
-                         "unable to deliver your message", "undeliverable address:", "could not deliver the message"});
+    return report_words(before_original(ctx.body));
 }
 
 bool parse(const context& ctx, std::vector<record>& out) {
