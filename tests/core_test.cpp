@@ -381,6 +381,11 @@ On Monday Erin wrote:
 
 The recipient does not exist on mx2. Check your relay_recipient_maps.
 )MSG",
+        R"MSG(To: alice@example.org
+Subject: invoice failed to print
+
+No From header at all: ask bob@example.net about the invoice.
+)MSG",
         R"MSG(Return-Path: <>
 From: John Example <john@example.net>
 To: alice@example.org

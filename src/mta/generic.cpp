@@ -91,7 +91,9 @@ bool refusal_words(std::string_view text) {
 // not enough.
 bool from_mail_system(const context& ctx) {
     if (mail_system_local_part(local_part(util::first_address(ctx.from)))) return true;
-    if (util::first_address(ctx.from).empty()) return true;  // "From: <>", "From: MAILER-DAEMON"
+    // "From: <>", "From: MAILER-DAEMON"; no From at all only on a delivery report.
+    std::string_view from = util::trim(ctx.from);
+    if (!from.empty() ? util::first_address(from).empty() : util::iequals(ctx.msg.report_type, "delivery-status")) return true;
     std::string_view subject = util::trim(ctx.subject);
     bool reply = util::istarts_with(subject, "re:") || util::istarts_with(subject, "aw:") || util::istarts_with(subject, "sv:");
     // The null reverse-path marks bounces, but also auto-replies (RFC 3834 asks them to use it):

@@ -249,8 +249,8 @@ verdict classifier::decide(const evidence& ev) const {
     }
 
     // A connection failure (temporary by nature: 4xx, or no reply at all) that the reporting server
-    // finally gave up on is a queue expiry. (A "delayed" report is still being retried: not expired yet. A vague "Temporary
-    // failure" stays onhold: giving up says nothing about why it failed.)
+    // finally gave up on is a queue expiry. (A "delayed" report is still being retried: not expired
+    // yet. A vague "Temporary failure" stays onhold: giving up says nothing about why it failed.)
     if ((cls == '4' || cls == 0) && ev.action == "failed" && !sm.decisive && v.rule == "network.conn")
         pick("expired", "temporary-failure-gave-up");
     // A report that is still retrying a refused or timed-out connection: the queue will expire it.
