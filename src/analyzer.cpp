@@ -222,11 +222,12 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     }
     // A delivery report forwarded as an attachment: read it when the outer message is no bounce
     // or names no recipient (a person forwarding a bounce, a gateway wrapping the real report).
-    bool named = std::any_of(recs.begin(), recs.end(), [](const record& r) { return !r.recipient.empty(); });
-    if (!named && depth == 0 && !view.attached_report.empty()) {
+    auto names_a_recipient = [](const std::vector<record>& rs) {
+        return std::any_of(rs.begin(), rs.end(), [](const record& r) { return !r.recipient.empty(); });
+    };
+    if (!names_a_recipient(recs) && depth == 0 && !view.attached_report.empty()) {
         analysis inner = analyze_message(im, view.attached_report, depth + 1);
-        bool inner_named = std::any_of(inner.records.begin(), inner.records.end(), [](const record& r) { return !r.recipient.empty(); });
-        if (inner.kind == message_kind::bounce && inner_named) {
+        if (inner.kind == message_kind::bounce && names_a_recipient(inner.records)) {
             for (auto& r : inner.records) r.warnings.push_back("read from a delivery report attached to the message (a forwarded bounce)");
             return inner;
         }

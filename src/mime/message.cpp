@@ -163,9 +163,8 @@ struct walker {
             if (arr) view.attached_report.assign(reinterpret_cast<const char*>(arr->data), std::min<std::size_t>(arr->len, lim.max_message_bytes));
         }
         // The first text of the original (some formats quote the error there, e.g. Google Groups).
-        GMimeObject* body = g_mime_message_get_mime_part(msg);
         std::string t;
-        original_text(body, 0, t);
+        original_text(top, 0, t);
         if (t.size() > 8192) t.resize(8192);
         view.original_body_start = std::move(t);
     }

@@ -170,8 +170,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
                              util::trim(text.substr(eol + 1, text.find('\n', eol + 1) - eol - 1)).empty();
         }
         bool no_code = dsn::find_reply_code(para).empty() && dsn::find_enhanced_status(para).empty();
-        if (util::squeeze(para).size() <= a.size() + 4 ||
-            (no_code && (ends_paragraph || util::squeeze(para).size() <= a.size() + 40))) {
+        std::size_t words = util::squeeze(para).size();
+        if (words <= a.size() + 4 || (no_code && (ends_paragraph || words <= a.size() + 40))) {
             // Within 2 KB after the address: a long list without blank lines must stay linear.
             std::string_view ahead = text.substr(from, 2048);
             std::size_t next = ahead.find("\n\n");

@@ -341,14 +341,21 @@ bool parse_modern_microsoft_ndr(const context& ctx, std::vector<record>& out) {
     return true;
 }
 
+// The Exchange 2007-2013 layout, in English.
+bool is_classic_microsoft_ndr(std::string_view text) {
+    return contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"});
+}
+
+// A report in the sender's language ("Informations de diagnostic pour les administrateurs :")
+// keeps the server's reply line in English.
+bool has_remote_server_reply(std::string_view text) {
+    return find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos;
+}
+
 }  // namespace
 
 bool is_microsoft_ndr(std::string_view text) {
-    return contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"}) ||
-           is_modern_microsoft_ndr(text) ||
-           // A report in the sender's language ("Informations de diagnostic pour les
-           // administrateurs :") keeps the server's reply line in English.
-           find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos;
+    return is_classic_microsoft_ndr(text) || is_modern_microsoft_ndr(text) || has_remote_server_reply(text);
 }
 
 namespace {
@@ -386,10 +393,10 @@ std::string ms_reply(std::string_view line) {
 
 bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
     std::string_view text = ctx.body;
-    if (!is_microsoft_ndr(text)) return false;
-    if (!contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"}) &&
-        is_modern_microsoft_ndr(text))
-        return parse_modern_microsoft_ndr(ctx, out);
+    if (!is_classic_microsoft_ndr(text)) {
+        if (is_modern_microsoft_ndr(text)) return parse_modern_microsoft_ndr(ctx, out);
+        if (!has_remote_server_reply(text)) return false;
+    }
     std::size_t stop = find_marker_line(text, {"Original message headers:", "Original Message Headers", "------ Original"});
     if (stop != std::string_view::npos) text = text.substr(0, stop);
     std::size_t diag_at = util::ifind(text, "Diagnostic information for administrators:");
