@@ -407,6 +407,59 @@ Status: 5.5.0
     EXPECT_EQ(r.reason, "systemerror");
 }
 
+TEST(MtaText, SendmailPipeFailureWithoutDeliveryStatus) {
+    // No delivery-status part: the failed pipe's "(expanded from:)" address is the recipient, and
+    // "(reason: 75)" is the program's exit status, so the transcript's summary line is the answer.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.org>
+To: <owner@example.org>
+Subject: Returned mail: see transcript for details
+Auto-Submitted: auto-generated (failure)
+
+The original message was received at Tue, 2 Jul 2024 08:11:02 +0200
+from relay.example.net [198.51.100.20]
+
+   ----- The following addresses had permanent fatal errors -----
+"|/usr/local/bin/ticket-import --queue support"
+    (reason: 75)
+    (expanded from: <support@example.org>)
+
+   ----- Transcript of session follows -----
+ticket-import: cannot open database: connection refused
+554 5.3.0 unknown mailer error 75
+
+   ----- Original message follows -----
+From: customer@example.net
+To: support@example.org
+Subject: order 4411
+
+where is it?
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "sendmail");
+    EXPECT_EQ(r.recipient, "support@example.org");
+    EXPECT_EQ(r.reply_code, "554");
+    EXPECT_EQ(r.status, "5.3.0");
+    EXPECT_EQ(r.reason, "mailererror");
+}
+
+TEST(MtaText, TwoHundredNumberInAFailureIsNotASuccess) {
+    // A 2xx-looking number and no status: the failure words decide, never "delivered".
+    analysis a = run(R"(From: postmaster@mail.example.org
+To: sender@example.net
+Subject: Undeliverable: meeting notes
+
+Your message could not be delivered to the following recipient:
+
+  dana@example.org
+  (error 250) mailbox is full
+
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "dana@example.org");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

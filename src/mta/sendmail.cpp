@@ -21,6 +21,8 @@
 // exchange. Recipients and status come from the delivery-status part when present, else from the
 // "addresses had" list, else from the transcript. The diagnostic is the remote answer from the
 // transcript, else Diagnostic-Code, else sendmail's own line.
+#include <algorithm>
+
 #include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "mta/common.h"
@@ -210,14 +212,40 @@ std::vector<listed> addresses_had(std::string_view text, const limits& lim) {
                 }
                 continue;
             }
-            if (t.front() == '(') continue;  // (expanded from: ...)
+            if (util::istarts_with(t, "(expanded from:")) {
+                // A pipe or file target ("|/home/u/bin/filter") failed: the address it was
+                // expanded from is the recipient the sender knows.
+                if (!out.empty() && out.back().addr.empty()) out.back().addr = util::first_address(t);
+                continue;
+            }
+            if (t.front() == '(') continue;
             std::string a = util::clean_address(t);
             if (a.empty()) a = util::first_address(t);
-            if (!a.empty() && out.size() < lim.max_recipients) out.push_back({a, {}});
+            const bool program = t.front() == '|' || t.front() == '/' || t.starts_with("\"|") || t.starts_with("\"/");
+            if ((!a.empty() || program) && out.size() < lim.max_recipients) out.push_back({a, {}});
         }
         p = util::ifind(text, "The following addresses had", eol);
     }
     return out;
+}
+
+// The last "5xx x.y.z text" line of the transcript: sendmail's own summary, which is all there is
+// when a pipe or file delivery failed ("554 5.3.0 unknown mailer error 255").
+std::string transcript_summary(std::string_view text) {
+    std::size_t p = util::ifind(text, "----- Transcript of session follows -----");
+    if (p == std::string_view::npos) return {};
+    std::string last;
+    for (std::string_view line : util::lines(text.substr(p))) {
+        std::string_view t = util::trim(line);
+        if (t.size() > 4 && (t[0] == '4' || t[0] == '5') && util::is_digit(t[1]) && util::is_digit(t[2]) && t[3] == ' ')
+            last = std::string(t);
+    }
+    return last;
+}
+
+bool all_digits(std::string_view s) {
+    s = util::trim(s);
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return util::is_digit(c); });
 }
 
 bool parse(const context& ctx, std::vector<record>& out) {
@@ -288,6 +316,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
         else if (e) d = e->diag;
         else if (h && !h->reason.empty()) d = h->reason;
         else d = dsn_diag;
+        // "(reason: 255)" is a delivery program's exit status, not a reply.
+        if (all_digits(d)) {
+            if (std::string sum = transcript_summary(text); !sum.empty()) d = sum;
+        }
         if (util::trim(d).empty()) d = queue_note;
         r.diagnostic = clean_diagnostic(d);
         if (e) {
@@ -314,6 +346,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         }
     } else if (!had.empty()) {
         for (const auto& h : had) {
+            if (h.addr.empty()) continue;
             record r;
             r.recipient = h.addr;
             fill(r, "");

@@ -202,6 +202,9 @@ verdict classifier::decide(const evidence& ev) const {
         v.rule = std::string(rule);
     };
 
+    // A 2xx reply code with no status and a failure named in the text ("(reason: 255)", a
+    // program's exit status) is not a success report.
+    if (cls == '2' && ev.status.empty() && (hit >= 0 || ev.action == "failed" || ev.action == "delayed")) cls = 0;
     if (ev.action == "delivered" || ev.action == "relayed" || ev.action == "expanded" || cls == '2') {
         pick("delivered", cls == '2' ? "status-2xx" : "action-" + std::string(ev.action));
     } else if (!ev.hint.empty()) {
