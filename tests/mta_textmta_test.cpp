@@ -460,6 +460,25 @@ Your message could not be delivered to the following recipient:
     EXPECT_EQ(a.records[0].reason, "mailboxfull");
 }
 
+TEST(MtaText, GenericReasonInTheParagraphBeforeALoneAddress) {
+    // The address stands alone with nothing after it: the paragraph before gives the reason.
+    analysis a = run(R"(From: postmaster@gw.example.com
+To: writer@example.net
+Subject: Delivery Status Notification (Failure)
+Auto-Submitted: auto-replied
+
+This is an automatically generated Delivery Status Notification.
+
+Unable to deliver message to the following recipients, because the message was forwarded more than the maximum allowed times. This could indicate a mail loop.
+
+       team@lists.example.com
+
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "team@lists.example.com");
+    EXPECT_EQ(a.records[0].reason, "networkerror");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net
