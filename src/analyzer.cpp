@@ -65,6 +65,27 @@ original_message original_of(const mime::header_block& h) {
     return o;
 }
 
+// A bounce that names no recipient ("This message could not be delivered.") but returns the
+// original's headers: the address a receiving server wrote in its Received "for <x>" clause, else
+// the original's only To address. Empty when neither is there or the guess would be ambiguous.
+std::string recipient_from_original(const mime::header_block& h) {
+    const std::string sender = util::first_address(h.get("From"));
+    for (const auto& f : h.fields) {
+        if (!util::iequals(f.name, "Received")) continue;
+        std::string_view v = f.value;
+        for (std::size_t p = util::ifind(v, "for "); p != std::string_view::npos; p = util::ifind(v, "for ", p + 4)) {
+            if (p > 0 && !util::is_space(v[p - 1])) continue;
+            std::string_view rest = util::trim(v.substr(p + 4));
+            std::string_view word = rest.substr(0, std::min(rest.size(), rest.find_first_of("; \t\r\n")));
+            std::string a = util::clean_address(word);
+            if (!a.empty() && !util::iequals(a, sender)) return a;
+        }
+    }
+    std::vector<std::string> to = util::find_addresses(h.get("To"), 2);
+    if (to.size() == 1 && h.get("Cc").empty() && !util::iequals(to[0], sender)) return to[0];
+    return {};
+}
+
 // A relay that sums up the remote reply in its own words and quotes it after the code:
 // "5.1.0 - Unknown address error 550-'5.2.2 <user@example.jp>... Mailbox Full' (delivery attempts: 0)".
 // Returns the quoted reply with its code ("550 5.2.2 <user@example.jp>... Mailbox Full"), or empty.
@@ -238,6 +259,12 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     const mime::header_block* orig = &view.original_headers;
     if (!view.has_original && mta::inline_original(body, lim, inline_hdr)) orig = &inline_hdr;
     original_message original = original_of(*orig);
+    if (recs.size() == 1 && recs[0].recipient.empty() && mta_name != "arf") {
+        if (std::string guess = recipient_from_original(*orig); !guess.empty()) {
+            recs[0].recipient = guess;
+            recs[0].warnings.push_back("the bounce names no recipient: address taken from the returned message's headers");
+        }
+    }
     std::string timestamp = mime::to_rfc3339(view.headers.get("Date"));
 
     if (recs.size() > lim.max_recipients) {

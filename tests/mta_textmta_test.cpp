@@ -479,6 +479,60 @@ Unable to deliver message to the following recipients, because the message was f
     EXPECT_EQ(a.records[0].reason, "networkerror");
 }
 
+const std::string no_recipient_bounce = R"(From: postmaster@in.example.org
+To: sender@example.net
+Subject: Delivery Status Notification (Failure)
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="R"
+
+--R
+Content-Type: text/plain
+
+This message could not be delivered.
+
+--R
+Content-Type: text/rfc822-headers
+
+Received: from out.example.net (out.example.net [198.51.100.7])
+ by in.example.org with SMTP id 8k2j
+ for nobody-here@example.org;
+ Thu, 01 Oct 2024 13:48:54 +0000 (UTC)
+From: Sender <sender@example.net>
+TO_LINE
+Subject: quarterly figures
+
+--R--
+)";
+
+std::string with_to(std::string msg, const std::string& to, bool received) {
+    msg.replace(msg.find("TO_LINE"), 7, to);
+    if (!received) msg.erase(msg.find("Received:"), msg.find("From: Sender") - msg.find("Received:"));
+    return msg;
+}
+
+TEST(MtaText, NoRecipientNamedTakesTheReceivedForAddress) {
+    analysis a = run(with_to(no_recipient_bounce, "To: team@example.org, other@example.org", true));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "nobody-here@example.org");
+    ASSERT_FALSE(a.records[0].warnings.empty());
+    EXPECT_NE(a.records[0].warnings.back().find("names no recipient"), std::string::npos);
+}
+
+TEST(MtaText, NoRecipientNamedTakesTheOnlyToAddress) {
+    analysis a = run(with_to(no_recipient_bounce, "To: Team <team@example.org>", false));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "team@example.org");
+}
+
+TEST(MtaText, NoRecipientNamedAndSeveralToAddressesStaysEmpty) {
+    // Two addresses, no Received clause: any guess could blame the wrong one.
+    analysis a = run(with_to(no_recipient_bounce, "To: team@example.org, other@example.org", false));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "");
+    EXPECT_EQ(a.records[0].action, "failed");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net
