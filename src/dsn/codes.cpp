@@ -99,6 +99,9 @@ std::string find_command(std::string_view t) {
         {"failed after i sent the message", "DATA"},
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"},
     };
+    // The bare "rcpt to" / "mail from" are also prose ("does not accept mail from this sender"):
+    // only the command's own upper-case spelling counts for them.
+    auto bare = [](std::string_view cue) { return cue == "rcpt to" || cue == "mail from"; };
     // One lower-cased copy, then plain searches: cheaper than ~45 case-insensitive ones.
     std::string lower(t);
     for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
@@ -107,6 +110,8 @@ std::string find_command(std::string_view t) {
     for (const auto& c : cues) {
         if (c.command.empty()) continue;
         std::size_t p = lower.find(c.text);
+        if (bare(c.text))
+            while (p != std::string_view::npos && t.substr(p, 4) != (c.text == "rcpt to" ? "RCPT" : "MAIL")) p = lower.find(c.text, p + 1);
         if (p != std::string_view::npos && (best == std::string_view::npos || p < best)) {
             // Prefer explicit "in reply to"/"after" forms when several appear: they come first in
             // the table, so only a strictly earlier position of a generic cue replaces them.
