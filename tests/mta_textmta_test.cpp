@@ -533,6 +533,72 @@ TEST(MtaText, NoRecipientNamedAndSeveralToAddressesStaysEmpty) {
     EXPECT_EQ(a.records[0].action, "failed");
 }
 
+const std::string mdaemon_msg = R"(From: MDaemon@mail.example.com
+To: alice@example.com
+Subject: Permanent Delivery Failure
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+X-MDaemon-Deliver-To: alice@example.com
+
+The attached message had PERMANENT fatal delivery errors!
+
+After one or more unsuccessful delivery attempts the attached message has
+been removed from the mail queue on this server.  The number and frequency
+of delivery attempts are determined by local configuration parameters.
+
+YOU DO NOT NEED TO RESEND THIS MESSAGE. The message has been deleted.
+
+--- Session Transcript ---
+ Mon 2024-03-04 09:59:58: Parsing message <mail.example.com\pd50000000.msg>
+ Mon 2024-03-04 09:59:58: *  From: alice@example.com
+ Mon 2024-03-04 09:59:58: *  To: eve@example.org
+ Mon 2024-03-04 09:59:58: *  To: finn@example.org
+ Mon 2024-03-04 09:59:58: Attempting SMTP connection to [mx.example.org : 25]
+ Mon 2024-03-04 09:59:58: <-- 220 mx.example.org ESMTP
+ Mon 2024-03-04 09:59:58: --> EHLO mail.example.com
+ Mon 2024-03-04 09:59:58: <-- 250 mx.example.org
+ Mon 2024-03-04 09:59:58: --> MAIL From:<alice@example.com> SIZE=1234
+ Mon 2024-03-04 09:59:58: <-- 250 2.1.0 Ok
+ Mon 2024-03-04 09:59:58: --> RCPT To:<eve@example.org>
+ Mon 2024-03-04 09:59:58: <-- 550 5.2.1 <eve@example.org>: Recipient address rejected: account disabled
+ Mon 2024-03-04 09:59:58: --> RCPT To:<finn@example.org>
+ Mon 2024-03-04 09:59:58: <-- 250 2.1.5 Ok
+ Mon 2024-03-04 09:59:58: --> DATA
+ Mon 2024-03-04 09:59:59: <-- 554 5.7.1 Message rejected as spam by Content Filtering
+ Mon 2024-03-04 09:59:59: --> QUIT
+ Mon 2024-03-04 09:59:59: <-- 221 Bye
+--- End Transcript ---
+)";
+
+TEST(MtaText, MdaemonSessionTranscript) {
+    // Each recipient gets its own answer: the refused RCPT for one, the refused DATA for the other.
+    analysis a = run(mdaemon_msg);
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* e = find(a, "eve@example.org");
+    const record* f = find(a, "finn@example.org");
+    ASSERT_TRUE(e && f);
+    EXPECT_EQ(e->mta, "mdaemon");
+    EXPECT_EQ(e->action, "failed");
+    EXPECT_EQ(e->smtp_command, "RCPT");
+    EXPECT_EQ(e->status, "5.2.1");
+    EXPECT_EQ(e->remote_mta, "mx.example.org");
+    EXPECT_EQ(e->reason, "suspend");
+    EXPECT_EQ(f->smtp_command, "DATA");
+    EXPECT_EQ(f->reply_code, "554");
+    EXPECT_EQ(f->reason, "spamdetected");
+}
+
+TEST(MtaText, MdaemonDelayNoticeIsDelayed) {
+    std::string m = mdaemon_msg;
+    m.replace(m.find("had PERMANENT fatal delivery errors!"), 36, "has been delayed and is temporarily undeliverable.");
+    m.replace(m.find("554 5.7.1 Message rejected as spam by Content Filtering"), 55, "451 4.3.0 Temporary local problem - please try later");
+    analysis a = run(m);
+    const record* f = find(a, "finn@example.org");
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->mta, "mdaemon");
+    EXPECT_EQ(f->action, "delayed");
+    EXPECT_FALSE(f->hard);
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

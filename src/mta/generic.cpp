@@ -121,7 +121,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
     const bool still_trying = contains_any(text, {"this is just a warning", "this is only a warning", "this is a warning only",
                                                   "you do not need to take any action", "attempts will continue", "will continue to try",
                                                   "will continue to attempt", "will keep trying", "still trying to deliver",
-                                                  "no need to resend", "do not need to resend", "do not resend your original message"});
+                                                  "no need to resend", "do not need to resend", "do not resend your original message"}) &&
+                             // ("You do not need to resend this message. It has been deleted.")
+                             !contains_any(text, {"permanent fatal", "permanent error", "permanent failure", "has been deleted",
+                                                  "removed from the mail queue", "giving up", "gave up"});
     std::size_t from = 0;  // addresses come in order of first appearance: search on from the last
     for (const std::string& a : util::find_addresses(text, ctx.lim.max_recipients)) {
         if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to)) continue;
