@@ -599,6 +599,42 @@ TEST(MtaText, MdaemonDelayNoticeIsDelayed) {
     EXPECT_FALSE(f->hard);
 }
 
+TEST(MtaText, SendmailStyleSummaryWithoutAddress) {
+    // A Sendmail-style report whose transcript is one summary line naming no address.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.dk>
+To: <news-bounce@example.com>
+Subject: Returned mail: could not connect and send the mail to 198.51.100.84
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="S"
+
+--S
+Content-Type: text/plain; charset="utf-8"
+
+The original message was received at Mon, 18 May 2015 15:48:42 +0200
+
+  ----- The following addresses had permanent fatal errors -----
+<reader@example.dk>
+
+  ----- Transcript of session follows -----
+554 could not connect and send the mail to 198.51.100.84
+
+--S
+Content-Type: message/delivery-status
+
+Reporting-MTA: DNS; relay.example.dk
+
+Final-Recipient: RFC822; <reader@example.dk>
+Action: failed
+Remote-MTA: DNS; 198.51.100.84
+
+--S--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "reader@example.dk");
+    EXPECT_EQ(a.records[0].reply_code, "554");
+    EXPECT_EQ(a.records[0].reason, "networkerror");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

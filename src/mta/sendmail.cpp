@@ -321,6 +321,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (std::string sum = transcript_summary(text); !sum.empty()) d = sum;
         }
         if (util::trim(d).empty()) d = queue_note;
+        if (util::trim(d).empty()) d = transcript_summary(text);  // "554 could not connect and send the mail to ..."
         r.diagnostic = clean_diagnostic(d);
         if (e) {
             r.smtp_command = e->command;
