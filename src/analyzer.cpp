@@ -128,6 +128,9 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     // too ("Connected to x but sender was rejected. Remote host said: 421 4.7.0 [TSS04] ..."): the
     // sending MTA's framing only says at which step, which the command already carries.
     std::string_view final_words = r.diagnostic;
+    // Postfix's framing of a refused greeting: the server's words follow it.
+    if (std::size_t p = util::ifind(final_words, "refused to talk to me:"); p != std::string_view::npos)
+        final_words = util::trim(final_words.substr(p + 22));
     if (std::size_t first = util::ifind(final_words, " said:"); first != std::string_view::npos) {
         std::size_t last = first;
         for (std::size_t p = first; (p = util::ifind(final_words, " said:", p + 1)) != std::string_view::npos;) last = p;

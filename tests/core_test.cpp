@@ -129,6 +129,10 @@ TEST(codes, command_from_each_mta_phrase) {
     EXPECT_EQ(dsn::find_command(">>> MAIL From:<a@example.com>"), "MAIL");
     EXPECT_EQ(dsn::find_command("connect to mx.example.com[192.0.2.1]:25: Connection refused"), "CONN");
     EXPECT_EQ(dsn::find_command("550 User unknown"), "");
+    // An explicit framing wins over a command word used in prose, wherever each appears.
+    EXPECT_EQ(dsn::find_command("550 Your host is not allowed to connect to this server. (in reply to RCPT TO command)"), "RCPT");
+    EXPECT_EQ(dsn::find_command("550 5.7.1 Message rejected: the recipient does not accept mail from this sender"), "");
+    EXPECT_EQ(dsn::find_command("host mx.example.net[192.0.2.2] refused to talk to me: 421 4.4.2 Error: timeout exceeded"), "CONN");
 }
 
 TEST(text, lower_for_match_folds_the_scripts_patterns_use) {

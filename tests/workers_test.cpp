@@ -91,4 +91,32 @@ TEST(workers, cli_output_is_the_same_in_the_same_order_for_any_worker_count) {
     for (const char* format : {"json", "csv", "text", "report"}) EXPECT_EQ(run_cli("--threads 2 " + dir, format), run_cli("--threads 1 " + dir, format)) << format;
 }
 
+TEST(cli, explain_reads_a_pasted_bounce_body_without_headers) {
+    // What a help-desk user copies out of a mail client: the report's text, no header block.
+    const char* body =
+        "This is the mail system at host relay.example.net.\n\n"
+        "I'm sorry to have to inform you that your message could not\n"
+        "be delivered to one or more recipients.\n\n"
+        "                   The mail system\n\n"
+        "<ana@example.org>: host mx.example.org[192.0.2.5] said: 550 5.2.2\n"
+        "    <ana@example.org>: Recipient address rejected: Mailbox over quota (in\n"
+        "    reply to RCPT TO command)\n";
+    std::string path = ::testing::TempDir() + "pasted_body.txt";
+    {
+        std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
+        ASSERT_TRUE(f);
+        std::fputs(body, f.get());
+    }
+    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format json < " + path + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
+    std::string out;
+    std::array<char, 65536> buf{};
+    std::size_t n;
+    while (p && (n = std::fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
+    EXPECT_NE(out.find("\"recipient\": \"ana@example.org\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"reason\": \"mailboxfull\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"smtp_command\": \"RCPT\""), std::string::npos) << out;
+    EXPECT_NE(out.find("without headers"), std::string::npos) << out;
+}
+
 }  // namespace

@@ -89,7 +89,7 @@ std::string find_command(std::string_view t) {
         {"after rcpt to", "RCPT"}, {"after mail from", "MAIL"}, {"after end of data", "DATA"}, {"after data", "DATA"},
         {"after ehlo", "EHLO"}, {"after helo", "HELO"}, {"after starttls", "STARTTLS"}, {"after auth", "AUTH"},
         {"after initial connection", "CONN"}, {"after pipelined rcpt to", "RCPT"}, {"after pipelined mail from", "MAIL"},
-        {"after pipelined data", "DATA"}, {"after sending data block", "DATA"},
+        {"after pipelined data", "DATA"}, {"after sending data block", "DATA"}, {"refused to talk to me", "CONN"},
         {">>> rcpt to", "RCPT"}, {">>> mail from", "MAIL"}, {">>> data", "DATA"}, {">>> ehlo", "EHLO"}, {">>> helo", "HELO"},
         {"rcpt to:", "RCPT"}, {"rcpt to <", "RCPT"}, {"mail from:", "MAIL"}, {"smtp; rcpt", "RCPT"},
         {"while talking to", ""},
@@ -105,18 +105,23 @@ std::string find_command(std::string_view t) {
     // One lower-cased copy, then plain searches: cheaper than ~45 case-insensitive ones.
     std::string lower(t);
     for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    // The explicit forms ("in reply to X", "after X", ">>> X") win over the generic ones wherever
+    // they are: "550 Your host is not allowed to connect to this server (in reply to RCPT TO
+    // command)" was refused at RCPT. Within a tier, the earliest mention wins.
+    auto explicit_cue = [](std::string_view cue) { return cue.starts_with("in reply to") || cue.starts_with("after ") || cue.starts_with(">>> ") || cue.starts_with("refused to talk"); };
     std::size_t best = std::string_view::npos;
     std::string_view cmd;
+    bool best_explicit = false;
     for (const auto& c : cues) {
         if (c.command.empty()) continue;
+        if (best_explicit && !explicit_cue(c.text)) break;  // the table lists the explicit tier first
         std::size_t p = lower.find(c.text);
         if (bare(c.text))
             while (p != std::string_view::npos && t.substr(p, 4) != (c.text == "rcpt to" ? "RCPT" : "MAIL")) p = lower.find(c.text, p + 1);
         if (p != std::string_view::npos && (best == std::string_view::npos || p < best)) {
-            // Prefer explicit "in reply to"/"after" forms when several appear: they come first in
-            // the table, so only a strictly earlier position of a generic cue replaces them.
             best = p;
             cmd = c.command;
+            best_explicit = explicit_cue(c.text);
         }
     }
     return std::string(cmd);

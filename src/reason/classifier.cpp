@@ -154,6 +154,8 @@ std::string normalize_diagnostic(std::string_view diagnostic) {
             std::string st = dsn::find_enhanced_status(std::string_view(text).substr(j, 10));
             if (!st.empty() && text.compare(j, st.size(), st) == 0) j += st.size();
             i = j;
+            // ("The account 550-or domain": the words on either side stay apart.)
+            if (!out.empty() && out.back() != ' ') out += ' ';
             continue;
         }
         out += text[i++];

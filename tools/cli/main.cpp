@@ -275,7 +275,10 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
         if (!text.empty()) text += ' ';
         text += w;
     }
-    if (words.empty()) text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (words.empty()) {
+        char buf[65536];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, stdin)) > 0;) text.append(buf, n);
+    }
     auto an = analyzer::create();
     if (!an) return 1;
     language lang = lang_name.empty() ? language_from_environment() : parse_language(lang_name).value_or(language::en);
@@ -286,6 +289,18 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
     if (message_like) {
         analysis a = an->analyze(text);
         if (a.kind == message_kind::bounce) recs = a.records;
+    }
+    if (recs.empty() && !message_like && text.find('\n') != std::string::npos && text.find('@') != std::string::npos) {
+        // The body of a bounce copied out of a mail client, without its headers: read it as the
+        // text of a mail system's report.
+        analysis a = an->analyze("From: Mail Delivery System <MAILER-DAEMON@localhost>\nSubject: Delivery Status Notification (Failure)\n\n" + text);
+        if (a.kind == message_kind::bounce && !a.records.empty() && !a.records[0].recipient.empty()) {
+            recs = a.records;
+            for (auto& r : recs) {
+                r.original = {};
+                r.warnings.push_back("pasted text without headers: read as the body of a bounce");
+            }
+        }
     }
     if (recs.empty()) {
         classification c = an->classify(text);
