@@ -113,7 +113,7 @@ bool is_action(std::string_view a) {
 // `error_text` is the report text before the copy of the original (empty to skip the per-recipient
 // paragraph search); `report_command` the command the whole text names, computed once per message.
 void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text,
-              std::string_view report_command, bool whole_report) {
+              std::string_view report_command, bool whole_report, bool heuristic_format = false) {
     r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
@@ -175,7 +175,10 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     ev.command = r.smtp_command;
     ev.action = r.action;
     ev.diagnostic_type = r.diagnostic_type;
-    ev.whole_report = whole_report;
+    // A notice read by heuristics that quotes no server reply (no code, no status) is written
+    // for people, not a transcript that would have named the command: it is not evidence that
+    // the refusal came after RCPT.
+    ev.whole_report = whole_report && !(heuristic_format && r.reply_code.empty() && r.status.empty());
     std::string hint = r.reason, hint_rule = r.rule;
     if (hint.empty()) {
         // Receiving providers' own codes decide where they are specific: look them up by the host
@@ -282,7 +285,7 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     // command).
     std::string_view per_recipient_text = recs.size() <= 256 ? error_text : std::string_view();
     for (auto& r : recs) {
-        complete(r, *im.classes, lim, per_recipient_text, report_command, true);
+        complete(r, *im.classes, lim, per_recipient_text, report_command, true, mta_name == "generic");
         r.mta = std::string(mta_name);
         if (r.timestamp.empty()) r.timestamp = timestamp;
         if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;

@@ -635,6 +635,28 @@ Remote-MTA: DNS; 198.51.100.84
     EXPECT_EQ(a.records[0].reason, "networkerror");
 }
 
+TEST(MtaText, GenericLocalisedNoticeWithoutCodesKeepsUserUnknown) {
+    // A provider's notice written for people, in French, quoting no server reply: "address not
+    // found" means the mailbox does not exist, not that a filter refused the message.
+    analysis a = run(R"(From: postmaster@mail.example.fr
+To: anna@example.com
+Subject: Non remis : Devis
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Votre message n'a pas pu être remis aux destinataires suivants :
+
+jean.dupont@example.fr
+L'adresse e-mail que vous avez saisie est introuvable. Vérifiez l'adresse du destinataire.
+
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "jean.dupont@example.fr");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+    EXPECT_TRUE(a.records[0].hard);
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net
