@@ -657,6 +657,33 @@ L'adresse e-mail que vous avez saisie est introuvable. Vérifiez l'adresse du de
     EXPECT_TRUE(a.records[0].hard);
 }
 
+TEST(MtaText, GenericOneLinePerRecipientKeepsEachReason) {
+    // "address: reply" lines one after another: each recipient has its own line and nothing more.
+    analysis a = run(R"(From: Mail Administrator <postmaster@gw.example.net>
+To: alice@example.com
+Subject: Undeliverable mail: Quarterly report
+
+Your message could not be delivered to some of the recipients.
+
+  amy@example.org: 550 5.1.1 User unknown
+  ben@example.org: 452 4.2.2 Mailbox full
+  cat@example.org: 554 5.7.1 Message rejected as spam
+
+The other recipients received your message.
+)");
+    ASSERT_EQ(a.records.size(), 3u);
+    const record* amy = find(a, "amy@example.org");
+    const record* ben = find(a, "ben@example.org");
+    const record* cat = find(a, "cat@example.org");
+    ASSERT_TRUE(amy && ben && cat);
+    EXPECT_EQ(amy->reason, "userunknown");
+    EXPECT_EQ(ben->reason, "mailboxfull");
+    EXPECT_EQ(ben->status, "4.2.2");
+    EXPECT_EQ(ben->action, "delayed");
+    EXPECT_EQ(cat->reason, "spamdetected");
+    EXPECT_EQ(cat->diagnostic.find("amy@"), std::string::npos);
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

@@ -134,6 +134,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         // The address's own line when it says more than the address ("user@example.org: mailbox
         // unavailable", one line per recipient), else its paragraph.
         std::string para;
+        bool address_ends_line = true;
         if (at != std::string_view::npos) {
             std::size_t bol = text.rfind('\n', at);
             bol = bol == std::string_view::npos ? 0 : bol + 1;
@@ -143,13 +144,14 @@ bool parse(const context& ctx, std::vector<record>& out) {
             while (!after.empty() && (after.front() == '>' || after.front() == ':' || after.front() == ',' || after.front() == ';' ||
                                       util::is_space(after.front())))
                 after.remove_prefix(1);
+            address_ends_line = after.size() < 6;
             // (A line that ends in ':' introduces the reason on the lines after it.)
             if (after.size() >= 6 && line.size() < 1024 && util::trim(line).back() != ':') para = util::squeeze(line);
         }
         if (para.empty()) para = paragraph_for(text, a, from);
         // A labelled line ("target address: user@example.org") with the reason on the lines before
         // it ("reject reason: mailbox full"): the paragraph from its start.
-        if (at != std::string_view::npos && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40) {
+        if (at != std::string_view::npos && address_ends_line && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40) {
             // Within 1 KB before the address only: a search back to the text's start for every
             // address would be quadratic in a list of thousands.
             std::size_t lo = at > 1024 ? at - 1024 : 0;
