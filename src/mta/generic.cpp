@@ -176,7 +176,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
         }
         bool no_code = dsn::find_reply_code(para).empty() && dsn::find_enhanced_status(para).empty();
         std::size_t words = util::squeeze(para).size();
-        if (words <= a.size() + 4 || (no_code && (ends_paragraph || words <= a.size() + 40))) {
+        // (A line that already says something after the address, "dan@example.edu (user not
+        // found)", is its own explanation unless it ends the paragraph.)
+        if (words <= a.size() + 4 || (no_code && (ends_paragraph || (address_ends_line && words <= a.size() + 40)))) {
             // Within 2 KB after the address: a long list without blank lines must stay linear.
             std::string_view ahead = text.substr(from, 2048);
             std::size_t next = ahead.find("\n\n");
