@@ -684,6 +684,32 @@ The other recipients received your message.
     EXPECT_EQ(cat->diagnostic.find("amy@"), std::string::npos);
 }
 
+TEST(MtaText, GenericGroupWiseListWithReasonsInParentheses) {
+    // GroupWise's "undeliverable to the following" list: each address with its reason after it;
+    // the advice paragraph that follows does not change either reason.
+    analysis a = run(R"(From: Mail Delivery System <postmaster@gw.example.edu>
+To: alice@example.com
+Subject: Message status - undeliverable
+X-Mailer: GroupWise Internet Agent 18.2.1
+
+  The message that you sent was undeliverable to the following:
+	dan@gw.example.edu (user not found)
+	eva@gw.example.edu (mailbox full)
+
+  Possible Solutions:
+	Verify that the Internet email address is correct.
+	Verify that the mailbox of the recipient is not full.
+
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* dan = find(a, "dan@gw.example.edu");
+    const record* eva = find(a, "eva@gw.example.edu");
+    ASSERT_TRUE(dan && eva);
+    EXPECT_EQ(dan->reason, "userunknown");
+    EXPECT_EQ(dan->diagnostic, "dan@gw.example.edu (user not found)");
+    EXPECT_EQ(eva->reason, "mailboxfull");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net
