@@ -237,6 +237,10 @@ verdict classifier::decide(const evidence& ev) const {
         pick(text_reason, text_rule);
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
+    } else if (!sm.reason.empty() && text_rule == "filtered.vague.refusal" && ev.status.size() > 2 && ev.status.substr(1, 3) == ".1.") {
+        // "550 5.1.0 Recipient rejected": the reply says only that the address was refused; the
+        // status says it was refused as an address (x.1.x), not by a filter.
+        pick(sm.reason, status_rule);
     } else if (!sm.reason.empty() && !util::iends_with(ev.status, ".0") && only_a_bare_refusal(text)) {
         // A specific status with a one-word reply: the status's detail is the only evidence.
         pick(sm.reason, status_rule);
