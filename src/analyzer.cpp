@@ -114,7 +114,9 @@ bool is_action(std::string_view a) {
 // paragraph search); `report_command` the command the whole text names, computed once per message.
 void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text,
               std::string_view report_command, bool whole_report, bool heuristic_format = false) {
-    r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
+    const bool intl = std::any_of(r.recipient.begin(), r.recipient.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) &&
+                      util::looks_like_intl_address(r.recipient);
+    if (!intl) r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
         r.warnings.push_back("diagnostic cut at " + std::to_string(lim.max_diagnostic_bytes) + " bytes");

@@ -152,6 +152,12 @@ TEST(address, cleans_report_forms) {
     EXPECT_EQ(util::clean_address("bob"), "");
     EXPECT_EQ(util::clean_address("<\"first..last\"@Example.ORG>..."), "\"first..last\"@example.org");
     EXPECT_EQ(util::clean_address("rfc822; root@localhost"), "");
+    // RFC 6533 utf-8 addresses: UTF-8 domains are kept there, and "\x{HEX}" is decoded.
+    EXPECT_EQ(util::clean_address("utf-8; 用户@例子.中国"), "用户@例子.中国");
+    EXPECT_EQ(util::clean_address("utf-8; <caf\\x{E9}@Exemple.FR>"), "café@exemple.fr");
+    EXPECT_EQ(util::clean_address("utf-8; not an address"), "");
+    // In free text the domain stays ASCII: the punctuation of the language around it is not part of it.
+    EXPECT_EQ(util::first_address("宛先 user@example.jp、ご確認ください"), "user@example.jp");
     EXPECT_EQ(util::clean_address("rfc822; root@localhost", true), "root@localhost");
     auto all = util::find_addresses("to <a@example.com>, b@example.org; and again a@example.com");
     ASSERT_EQ(all.size(), 2u);

@@ -710,6 +710,37 @@ X-Mailer: GroupWise Internet Agent 18.2.1
     EXPECT_EQ(eva->reason, "mailboxfull");
 }
 
+TEST(MtaText, GlobalDeliveryStatusWithAnInternationalisedAddress) {
+    // RFC 6533: message/global-delivery-status, base64, with a utf-8 address type and a UTF-8 domain.
+    analysis a = run(R"(From: Mail Delivery System <MAILER-DAEMON@mx.example.cn>
+To: alice@example.com
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="G"
+
+--G
+Content-Type: text/plain; charset=utf-8
+
+Delivery failed.
+
+--G
+Content-Type: message/global-delivery-status
+Content-Transfer-Encoding: base64
+
+UmVwb3J0aW5nLU1UQTogZG5zOyBteC5leGFtcGxlLmNuCgpPcmlnaW5hbC1SZWNpcGllbnQ6IHV0
+Zi04OyDnlKjmiLdA5L6L5a2QLuS4reWbvQpGaW5hbC1SZWNpcGllbnQ6IHV0Zi04OyDnlKjmiLdA
+5L6L5a2QLuS4reWbvQpBY3Rpb246IGZhaWxlZApTdGF0dXM6IDUuMS4xCkRpYWdub3N0aWMtQ29k
+ZTogc210cDsgNTUwIDUuMS4xIDznlKjmiLdA5L6L5a2QLuS4reWbvT46IFJlY2lwaWVudCBhZGRy
+ZXNzIHJlamVjdGVkOiBVc2VyIHVua25vd24K
+
+--G--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "用户@例子.中国");
+    EXPECT_EQ(a.records[0].status, "5.1.1");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

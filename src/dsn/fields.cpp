@@ -145,7 +145,9 @@ report parse(std::string_view text, const limits& lim) {
                     cur = &out.recipients.back();
                     cur_has_final = cur_has_original = false;
                 }
-                std::string addr = util::clean_address(typed_value(value), /*allow_local=*/true);
+                // ("utf-8; user@例子.中国" keeps its type: clean_address reads RFC 6533's form.)
+                std::string addr = util::istarts_with(util::trim(value), "utf-8;") ? util::clean_address(util::trim(value), true)
+                                                                                   : util::clean_address(typed_value(value), /*allow_local=*/true);
                 if (is_final) {
                     cur->final_recipient = std::move(addr);
                     cur_has_final = true;

@@ -19,7 +19,9 @@ bool domain_char(char c) noexcept { return is_alpha(c) || is_digit(c) || c == '.
 
 }  // namespace
 
-bool looks_like_address(std::string_view s, bool allow_local) noexcept {
+namespace {
+
+bool address_shape(std::string_view s, bool allow_local, bool utf8_domain) noexcept {
     std::size_t at = s.rfind('@');
     if (at == std::string_view::npos || at == 0 || at + 1 >= s.size()) return false;
     std::string_view dom = s.substr(at + 1);
@@ -27,13 +29,74 @@ bool looks_like_address(std::string_view s, bool allow_local) noexcept {
     if (dom.find('.') == std::string_view::npos && !allow_local) return false;
     if (dom.front() == '.' || dom.back() == '.' || dom.back() == '-') return false;
     for (char c : dom)
-        if (!domain_char(c)) return false;
+        if (!domain_char(c) && !(utf8_domain && static_cast<unsigned char>(c) >= 0x80)) return false;
     return true;
 }
+
+// RFC 6533's utf-8-address: UTF-8 as it is, with "\x{HEX}" standing for a code point.
+std::string decode_utf8_addr_xtext(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s.compare(i, 3, "\\x{") == 0) {
+            std::size_t close = s.find('}', i + 3);
+            if (close != std::string_view::npos && close - i - 3 >= 1 && close - i - 3 <= 6) {
+                unsigned long cp = 0;
+                bool ok = true;
+                for (std::size_t j = i + 3; j < close; ++j) {
+                    char c = s[j];
+                    int v = is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+                    if (v < 0) ok = false;
+                    cp = cp * 16 + static_cast<unsigned long>(v < 0 ? 0 : v);
+                }
+                if (ok && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                    if (cp < 0x80) out += static_cast<char>(cp);
+                    else if (cp < 0x800) {
+                        out += static_cast<char>(0xC0 | (cp >> 6));
+                        out += static_cast<char>(0x80 | (cp & 0x3F));
+                    } else if (cp < 0x10000) {
+                        out += static_cast<char>(0xE0 | (cp >> 12));
+                        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                        out += static_cast<char>(0x80 | (cp & 0x3F));
+                    } else {
+                        out += static_cast<char>(0xF0 | (cp >> 18));
+                        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+                        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                        out += static_cast<char>(0x80 | (cp & 0x3F));
+                    }
+                    i = close;
+                    continue;
+                }
+            }
+        }
+        out += s[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+bool looks_like_address(std::string_view s, bool allow_local) noexcept { return address_shape(s, allow_local, false); }
+bool looks_like_intl_address(std::string_view s, bool allow_local) noexcept { return address_shape(s, allow_local, true); }
 
 std::string clean_address(std::string_view s, bool allow_local) {
     s = trim(s);
     if (istarts_with(s, "rfc822;")) s = trim(s.substr(7));
+    if (istarts_with(s, "utf-8;")) {
+        // An internationalised address in a global delivery report (RFC 6533): its domain may be
+        // UTF-8 too.
+        std::string decoded = decode_utf8_addr_xtext(trim(s.substr(6)));
+        std::string a = clean_address(decoded, allow_local);
+        if (!a.empty()) return a;
+        std::string_view d = trim(std::string_view(decoded));
+        while (!d.empty() && d.front() == '<') d.remove_prefix(1);
+        while (!d.empty() && d.back() == '>') d.remove_suffix(1);
+        if (d.find_first_of(" \t<>()") == std::string_view::npos && address_shape(d, allow_local, true)) {
+            std::string out(d);
+            for (std::size_t i = out.rfind('@') + 1; i < out.size(); ++i) out[i] = lower(out[i]);
+            return out;
+        }
+        return {};
+    }
     if (istarts_with(s, "mailto:")) s = s.substr(7);
     // An X.400 originator/recipient with an SMTP domain-defined attribute
     // ("c=US;a= ;p=Org;o=Site;dda:SMTP=user@example.com;") or an Exchange proxy ("SMTP:user@...").

@@ -16,6 +16,8 @@ std::string clean_address(std::string_view s, bool allow_local = false);
 
 /// True for local@domain where the domain has a dot or is an address literal.
 bool looks_like_address(std::string_view s, bool allow_local = false) noexcept;
+/// An internationalised address (RFC 6531): as looks_like_address, and the domain may be UTF-8.
+bool looks_like_intl_address(std::string_view s, bool allow_local = true) noexcept;
 
 /// Addresses in text, in order of appearance, each once, normalised.
 std::vector<std::string> find_addresses(std::string_view text, std::size_t max = 1000);
