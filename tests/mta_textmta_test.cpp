@@ -1287,6 +1287,20 @@ Content-Type: text/plain
     EXPECT_EQ(a.records[0].reason, "mailboxfull");
 }
 
+TEST(MtaText, LocalisedOutOfOfficeSubjectsAreAutoReplies) {
+    for (const char* subject : {"Fuori ufficio", "Автоответ: Re: отчёт", "Respuesta automática: Presupuesto",
+                                "I will be out of office until Monday", "Automatisch antwoord: offerte"}) {
+        std::string m = std::string("From: Maria <maria@example.it>\nTo: alice@example.com\nSubject: ") + subject +
+                        "\n\nSono fuori ufficio fino a lunedì.\n";
+        analysis a = run(m);
+        ASSERT_EQ(a.records.size(), 1u) << subject;
+        EXPECT_EQ(a.records[0].reason, "vacation") << subject;
+        EXPECT_EQ(a.records[0].recipient, "maria@example.it") << subject;
+    }
+    // An ordinary message whose subject merely mentions an absence is not one.
+    EXPECT_TRUE(run("From: hr@example.com\nTo: alice@example.com\nSubject: Absence request approved\n\nEnjoy.\n").records.empty());
+}
+
 TEST(MtaText, NullSenderAutoSubmittedIsNotAVacationReply) {
     // A filter's refusal sent from the null address and marked auto-replied: a bounce.
     analysis a = run("From: <>\nTo: bounces@example.net\nSubject: Re: offer\nAuto-Submitted: auto-replied\n"

@@ -16,14 +16,20 @@ bool looks_auto_reply(const context& ctx) {
     const auto& h = ctx.msg.headers;
     std::string_view as = h.get("Auto-Submitted");
     if (util::istarts_with(util::trim(as), "auto-replied")) return true;
-    if (h.has("X-Autoreply") || h.has("X-Autorespond") || h.has("X-Vacation")) return true;
+    if (h.has("X-Autoreply") || h.has("X-Autorespond") || h.has("X-Autoresponse") || h.has("X-Auto-Reply-From") || h.has("X-Vacation"))
+        return true;
     if (util::iequals(util::trim(h.get("Precedence")), "auto_reply")) return true;
     std::string_view s = util::trim(ctx.subject);
-    return util::istarts_with(s, "Automatic reply:") || util::istarts_with(s, "Auto reply:") ||
-           util::istarts_with(s, "Auto-reply:") || util::istarts_with(s, "Autoreply:") || util::istarts_with(s, "Auto:") ||
-           util::istarts_with(s, "Out of Office") || util::istarts_with(s, "AutoResponse") ||
-           util::istarts_with(s, "Abwesenheitsnotiz") || util::istarts_with(s, "Réponse automatique") ||
-           util::istarts_with(s, "自動応答") || util::istarts_with(s, "自动回复") || util::istarts_with(s, "自動回覆");
+    // The responders' own subject prefixes, in the languages mail clients ship.
+    static constexpr std::string_view prefixes[] = {
+        "Automatic reply:", "Auto reply:", "Auto-reply:", "Autoreply:", "Auto:", "Out of Office", "Out of the office", "OOO:",
+        "AutoResponse", "Automatic response", "Automated response", "Abwesenheitsnotiz", "Automatische Antwort", "Réponse automatique",
+        "Risposta automatica", "Fuori ufficio", "Respuesta automática", "Fuera de la oficina", "Resposta automática",
+        "Automatisch antwoord", "Afwezig", "Automatyczna odpowiedź", "Automatisk svar", "Autosvar", "Автоответ",
+        "Автоматический ответ", "Ответ автоматически", "自動応答", "自动回复", "自動回覆", "자동 응답"};
+    for (std::string_view p : prefixes)
+        if (util::istarts_with(s, p)) return true;
+    return contains_any(s, {"out of office", "out of the office", "automated response", "automatic reply"});
 }
 
 bool parse(const context& ctx, std::vector<record>& out) {
