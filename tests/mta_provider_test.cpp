@@ -497,4 +497,40 @@ TEST(MtaProvider, OneHopReplyDecidesOverTheSenderFraming) {
     EXPECT_EQ(a.classify("host mx.example.org[192.0.2.2] said: 550 5.7.1 Access denied (in reply to MAIL FROM command)").reason, "rejected");
 }
 
+TEST(MtaProvider, ExchangeOnlineDelayNoticeWithoutDeliveryStatus) {
+    // "Delivery is delayed to these recipients or groups", and the attempts' replies as "Server at
+    // X returned '...'" lines: one delayed record with the last attempt's words.
+    ricochet::analysis a = run(R"(From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.onmicrosoft.com>
+To: alice@example.com
+Subject: Delivery delayed:Quarterly report
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Delivery is delayed to these recipients or groups:
+
+jon@example.org
+
+Subject: Quarterly report
+
+This message hasn't been delivered yet. Delivery will continue to be attempted.
+
+The server will keep trying to deliver this message for the next 1 days, 19 hours and 52 minutes. You'll be notified if the message can't be delivered by that time.
+
+Diagnostic information for administrators:
+
+Generating server: AM0PR01MB1234.eurprd01.prod.exchangelabs.com
+Receiving server: mx.example.org (192.0.2.9)
+
+Server at mx.example.org (192.0.2.9) returned '400 4.4.7 Message delayed'
+3/4/2024 9:00:00 AM - Server at mx.example.org (192.0.2.9) returned '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped due to SocketError." Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts.'
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const ricochet::record& r = a.records[0];
+    EXPECT_EQ(r.recipient, "jon@example.org");
+    EXPECT_EQ(r.action, "delayed");
+    EXPECT_EQ(r.reply_code, "451");
+    EXPECT_NE(r.diagnostic.find("SocketError"), std::string::npos);
+    EXPECT_FALSE(r.hard);
+}
+
 }  // namespace

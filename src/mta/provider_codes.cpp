@@ -364,6 +364,16 @@ namespace {
 // "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" -> the server's words.
 std::string ms_reply(std::string_view line) {
     std::string_view t = util::trim(line);
+    // Delay notices: "Server at mx.example.org (192.0.2.9) returned '451 4.4.0 ...'", the attempts
+    // after it stamped "3/4/2024 9:00:00 AM - Server at ... returned '...'".
+    if (std::size_t sa = util::ifind(t, "Server at "); sa != std::string_view::npos && (sa == 0 || util::ifind(t, " - Server at ") + 3 == sa)) {
+        std::size_t ret = util::ifind(t, " returned '", sa);
+        if (ret != std::string_view::npos) {
+            std::string_view r = t.substr(ret + 11);
+            if (!r.empty() && r.back() == '\'') r.remove_suffix(1);
+            return util::squeeze(r);
+        }
+    }
     if (util::istarts_with(t, "Remote Server returned")) {
         t = util::trim(t.substr(22));
         if (!t.empty() && t.front() == '\'') t.remove_prefix(1);
@@ -401,6 +411,11 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
     if (stop != std::string_view::npos) text = text.substr(0, stop);
     std::size_t diag_at = util::ifind(text, "Diagnostic information for administrators:");
     std::size_t list_at = util::ifind(text, "Delivery has failed to these recipients or groups:");
+    bool delayed = false;
+    if (list_at == std::string_view::npos) {
+        list_at = util::ifind(text, "Delivery is delayed to these recipients or groups:");
+        delayed = list_at != std::string_view::npos;
+    }
     if (diag_at == std::string_view::npos && list_at == std::string_view::npos) {
         // In the sender's language: the administrators' section starts at the address line
         // before the first "Remote Server returned" line and ends at the original's headers.
@@ -417,6 +432,7 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
         if (headers != std::string_view::npos) text = text.substr(0, headers);
     }
     std::string generating;
+    std::string unattached;  // a server reply before any address line (delay notices name none there)
     std::size_t first = out.size();
     if (diag_at != std::string_view::npos) {
         std::string_view sec = text.substr(diag_at);
@@ -428,6 +444,7 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
             std::string reply = ms_reply(t);
             if (!reply.empty()) {
                 if (cur && cur->diagnostic.empty()) cur->diagnostic = reply;
+                if (!cur) unattached = reply;  // the last attempt's words are the most specific
                 continue;
             }
             // A line that is an address alone starts a recipient.
@@ -472,11 +489,13 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
                 if (out.size() - first >= ctx.lim.max_recipients) break;
                 out.push_back(make_record(a, ""));
                 r = &out.back();
-                r->action = "failed";
+                r->action = delayed ? "delayed" : "failed";
             }
-            if (r->diagnostic.empty()) r->diagnostic = expl;
+            if (r->diagnostic.empty()) r->diagnostic = !unattached.empty() && out.size() - first == 1 ? unattached : expl;
         }
     }
+    if (delayed)
+        for (std::size_t k = first; k < out.size(); ++k) out[k].action = "delayed";
     return out.size() > first;
 }
 
