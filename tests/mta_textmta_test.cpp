@@ -741,6 +741,26 @@ ZXNzIHJlamVjdGVkOiBVc2VyIHVua25vd24K
     EXPECT_EQ(a.records[0].reason, "userunknown");
 }
 
+TEST(MtaText, FilteringGatewayRejectionNotice) {
+    // A security gateway's own notice from a no-reply address: "Your message to x was rejected".
+    analysis a = run(R"(From: Email Security Service <noreply@gateway.example.com>
+To: alice@example.com
+Subject: Message Rejected: Quarterly report
+
+Your message to max@example.org was rejected.
+
+Reason: Message content rejected (Message contains a blocked attachment type)
+
+This notification was sent by the email security gateway.
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "max@example.org");
+    EXPECT_EQ(a.records[0].reason, "policyviolation");
+    // The same words in a person's message with an ordinary subject are no bounce.
+    EXPECT_TRUE(run("From: bob@example.org\nTo: alice@example.com\nSubject: Quarterly report\n\nYour message to the board was rejected, sorry.\n")
+                    .records.empty());
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

@@ -72,10 +72,14 @@ std::string_view before_header_block(std::string_view text) {
 
 // The fixed wording of a delivery report.
 bool report_words(std::string_view text) {
-    return contains_any(text, {"could not be delivered to", "failed recipient", "did not reach the following recipient",
-                               "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
-                               "following address(es) failed", "was not delivered to", "delivery to the following recipient",
-                               "unable to deliver your message", "undeliverable address:", "could not deliver the message"});
+    if (contains_any(text, {"could not be delivered to", "failed recipient", "did not reach the following recipient",
+                            "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
+                            "following address(es) failed", "was not delivered to", "delivery to the following recipient",
+                            "unable to deliver your message", "undeliverable address:", "could not deliver the message"}))
+        return true;
+    // A filtering gateway's notice: "Your message to x@example.org was rejected. Reason: ...".
+    return util::icontains(text, "your message") &&
+           contains_any(text, {"was rejected", "has been rejected", "was blocked", "has been blocked", "was refused", "has been refused"});
 }
 
 // Words of a refusal, for a message already sent with the null reverse-path.
