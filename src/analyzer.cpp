@@ -113,7 +113,7 @@ bool is_action(std::string_view a) {
 // `error_text` is the report text before the copy of the original (empty to skip the per-recipient
 // paragraph search); `report_command` the command the whole text names, computed once per message.
 void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text,
-              std::string_view report_command, bool whole_report, bool heuristic_format = false) {
+              std::string_view report_command, bool whole_report, bool own_verdict_without_reply = false) {
     const bool intl = std::any_of(r.recipient.begin(), r.recipient.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) &&
                       util::looks_like_intl_address(r.recipient);
     if (!intl) r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
@@ -177,10 +177,10 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     ev.command = r.smtp_command;
     ev.action = r.action;
     ev.diagnostic_type = r.diagnostic_type;
-    // A notice read by heuristics that quotes no server reply (no code, no status) is written
-    // for people, not a transcript that would have named the command: it is not evidence that
-    // the refusal came after RCPT.
-    ev.whole_report = whole_report && !(heuristic_format && r.reply_code.empty() && r.status.empty());
+    // A notice that quotes no server reply (no code, no status) where the format would have
+    // quoted one (a notice written for people; Postfix's own local delivery verdict) is not
+    // evidence that the refusal came after RCPT.
+    ev.whole_report = whole_report && !(own_verdict_without_reply && r.reply_code.empty() && r.status.empty());
     std::string hint = r.reason, hint_rule = r.rule;
     if (hint.empty()) {
         // Receiving providers' own codes decide where they are specific: look them up by the host
@@ -287,7 +287,9 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     // command).
     std::string_view per_recipient_text = recs.size() <= 256 ? error_text : std::string_view();
     for (auto& r : recs) {
-        complete(r, *im.classes, lim, per_recipient_text, report_command, true, mta_name == "generic");
+        // Text read by heuristics, and Postfix's own words on a local delivery ("unknown user:
+        // \"carl\""), are the reporting side's verdict when no server reply is quoted.
+        complete(r, *im.classes, lim, per_recipient_text, report_command, true, mta_name == "generic" || mta_name == "postfix");
         r.mta = std::string(mta_name);
         if (r.timestamp.empty()) r.timestamp = timestamp;
         if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;

@@ -761,6 +761,43 @@ This notification was sent by the email security gateway.
                     .records.empty());
 }
 
+TEST(MtaText, PostfixTextOnlyLocalAndRemoteRefusals) {
+    // No delivery-status part: an alias expansion, Postfix's own local "unknown user" verdict (no
+    // server reply: the mailbox does not exist) and a local delivery that hit the disk quota.
+    analysis a = run(R"(From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: alice@example.com
+Subject: Undelivered Mail Returned to Sender
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+Auto-Submitted: auto-replied
+
+This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+<bob@example.org> (expanded from <team@example.net>): host
+    mx.example.org[192.0.2.60] said: 550 5.1.1 <bob@example.org>: Recipient
+    address rejected: User unknown in virtual mailbox table (in reply to RCPT
+    TO command)
+
+<carl@example.net>: unknown user: "carl"
+
+<dora@example.net>: cannot update mailbox /var/mail/dora for user dora.
+    error writing message: Disk quota exceeded
+)");
+    ASSERT_EQ(a.records.size(), 3u);
+    const record* bob = find(a, "bob@example.org");
+    const record* carl = find(a, "carl@example.net");
+    const record* dora = find(a, "dora@example.net");
+    ASSERT_TRUE(bob && carl && dora);
+    EXPECT_EQ(bob->smtp_command, "RCPT");
+    EXPECT_EQ(bob->reason, "userunknown");
+    EXPECT_EQ(carl->reason, "userunknown");
+    EXPECT_EQ(dora->reason, "mailboxfull");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net
