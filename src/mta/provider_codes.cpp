@@ -366,7 +366,8 @@ std::string ms_reply(std::string_view line) {
     std::string_view t = util::trim(line);
     // Delay notices: "Server at mx.example.org (192.0.2.9) returned '451 4.4.0 ...'", the attempts
     // after it stamped "3/4/2024 9:00:00 AM - Server at ... returned '...'".
-    if (std::size_t sa = util::ifind(t, "Server at "); sa != std::string_view::npos && (sa == 0 || util::ifind(t, " - Server at ") + 3 == sa)) {
+    std::size_t stamped = util::ifind(t, " - Server at ");
+    if (std::size_t sa = util::ifind(t, "Server at "); sa != std::string_view::npos && (sa == 0 || (stamped != std::string_view::npos && stamped + 3 == sa))) {
         std::size_t ret = util::ifind(t, " returned '", sa);
         if (ret != std::string_view::npos) {
             std::string_view r = t.substr(ret + 11);

@@ -296,10 +296,7 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
         analysis a = an->analyze("From: Mail Delivery System <MAILER-DAEMON@localhost>\nSubject: Delivery Status Notification (Failure)\n\n" + text);
         if (a.kind == message_kind::bounce && !a.records.empty() && !a.records[0].recipient.empty()) {
             recs = a.records;
-            for (auto& r : recs) {
-                r.original = {};
-                r.warnings.push_back("pasted text without headers: read as the body of a bounce");
-            }
+            for (auto& r : recs) r.warnings.push_back("pasted text without headers: read as the body of a bounce");
         }
     }
     if (recs.empty()) {
