@@ -422,6 +422,21 @@ recipients. This is a permanent error. The following address(es) failed:
     SMTP error from remote mail server after RCPT TO:<harry@example.com>:
     host mx.example.com [192.0.2.5]: 550 5.1.1 User unknown
 )MSG",
+        R"MSG(From: "ParcelCo" <noreply@parcel.example.com>
+To: alice@example.org
+Subject: Delivery failed: we missed you
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Your parcel 1Z999 could not be delivered today because nobody was home.
+)MSG",
+        R"MSG(From: postmaster@example.org
+To: alice@example.com
+Subject: Your question about our mail server
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Hello Alice, yes we accept mail for team@example.org again; the outage is over.
+Regards, the postmaster
+)MSG",
     };
     for (const char* m : messages) {
         auto res = shared_analyzer().analyze(m);

@@ -72,9 +72,12 @@ std::string_view before_header_block(std::string_view text) {
 
 // The fixed wording of a delivery report.
 bool report_words(std::string_view text) {
-    if (contains_any(text, {"could not be delivered to", "failed recipient", "did not reach the following recipient",
+    // ("delivered to" as words: "could not be delivered today" is a parcel, not a message.)
+    if (contains_any(text, {"could not be delivered to ", "could not be delivered to\n", "could not be delivered to:",
+                            "failed recipient", "did not reach the following recipient",
                             "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
-                            "following address(es) failed", "was not delivered to", "delivery to the following recipient",
+                            "following address(es) failed", "was not delivered to ", "was not delivered to\n",
+                            "was not delivered to:", "delivery to the following recipient",
                             "unable to deliver your message", "undeliverable address:", "could not deliver the message"}))
         return true;
     // A filtering gateway's notice: "Your message to x@example.org was rejected. Reason: ...".
@@ -94,7 +97,14 @@ bool refusal_words(std::string_view text) {
 // Tips <news@...>") or a subject alone ("Delivery failed: we missed you", "Re: returned mail") is
 // not enough.
 bool from_mail_system(const context& ctx) {
-    if (mail_system_local_part(local_part(util::first_address(ctx.from)))) return true;
+    // A daemon or postmaster address, with any sign of a report: a postmaster also writes to
+    // people ("yes, we accept mail for team@ again").
+    if (mail_system_local_part(local_part(util::first_address(ctx.from)))) {
+        std::string_view as = util::trim(ctx.msg.headers.get("Auto-Submitted"));
+        return bounce_subject(ctx.subject) || !ctx.msg.report_type.empty() || ctx.msg.has_original ||
+               (!as.empty() && !util::iequals(as, "no")) || refusal_words(before_original(ctx.body)) ||
+               contains_any(before_original(ctx.body), {"delivery", "deliver", "recipient", "transcript", "smtp"});
+    }
     // "From: <>", "From: MAILER-DAEMON"; no From at all only on a delivery report.
     std::string_view from = util::trim(ctx.from);
     if (!from.empty() ? util::first_address(from).empty() : util::iequals(ctx.msg.report_type, "delivery-status")) return true;
