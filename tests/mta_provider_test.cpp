@@ -533,4 +533,69 @@ Server at mx.example.org (192.0.2.9) returned '400 4.4.7 Message delayed'
     EXPECT_FALSE(r.hard);
 }
 
+TEST(MtaProvider, AolScompComplaintBeforeArf) {
+    // AOL's pre-ARF feedback loop: the complaining member is the attached message's To.
+    ricochet::analysis a = run(R"(From: scomp@aol.net
+To: fbl@sender.example.com
+Subject: Client TOS Notification
+Date: Mon, 4 Mar 2024 10:00:00 +0100
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="S"
+
+--S
+Content-Type: text/plain
+
+This is an email abuse report for an email message with the message-id of 123.ABC@sender.example.com received from IP address 192.0.2.70 on Mon, 4 Mar 2024 09:00:00 +0100
+
+For information, please review the AOL TOS.
+
+--S
+Content-Type: message/rfc822
+
+Return-Path: <news@sender.example.com>
+From: News <news@sender.example.com>
+To: complainer@aol.com
+Subject: Spring sale
+Message-ID: <123.ABC@sender.example.com>
+
+Buy now.
+--S--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "arf");
+    EXPECT_EQ(a.records[0].recipient, "complainer@aol.com");
+    EXPECT_EQ(a.records[0].reason, "feedback");
+    EXPECT_EQ(a.records[0].feedback_type, "abuse");
+    EXPECT_EQ(a.records[0].diagnostic, "Source-IP: 192.0.2.70");
+}
+
+TEST(MtaProvider, MicrosoftJmrpComplaintWithoutFeedbackPart) {
+    ricochet::analysis a = run(R"(From: staff@hotmail.com
+To: fbl@sender.example.com
+Subject: complaint about message from 192.0.2.71
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="J"
+
+--J
+Content-Type: text/plain
+
+This is a complaint.
+
+--J
+Content-Type: message/rfc822
+
+X-HmXmrOriginalRecipient: <reader@hotmail.com>
+From: News <news@sender.example.com>
+To: list@sender.example.com
+Subject: Spring sale
+
+Buy now.
+--J--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "reader@hotmail.com");
+    EXPECT_EQ(a.records[0].reason, "feedback");
+    EXPECT_EQ(a.records[0].rule, "jmrp-complaint");
+}
+
 }  // namespace

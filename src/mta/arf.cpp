@@ -27,6 +27,28 @@ bool parse_jmrp(const context& ctx, std::vector<record>& out) {
     return true;
 }
 
+// AOL's feedback loop before it used ARF: "Client TOS Notification" from scomp@aol.net, "This is an
+// email abuse report for an email message with the message-id of X received from IP address Y on
+// Z", and the reported message attached; its To is the member who complained.
+bool parse_aol_scomp(const context& ctx, std::vector<record>& out) {
+    std::string from = util::first_address(ctx.from);
+    bool scomp = util::istarts_with(from, "scomp@") || util::iequals(util::trim(ctx.subject), "Client TOS Notification");
+    if (!scomp || !ctx.msg.has_original || !util::icontains(ctx.body, "email abuse report")) return false;
+    record r;
+    r.recipient = util::first_address(ctx.msg.original_headers.get("To"));
+    r.reason = "feedback";
+    r.rule = "aol-scomp-complaint";
+    r.feedback_type = "abuse";
+    if (std::size_t p = util::ifind(ctx.body, "from IP address "); p != std::string_view::npos) {
+        std::string_view ip = ctx.body.substr(p + 16);
+        ip = ip.substr(0, ip.find_first_of(" \t\r\n"));
+        if (!ip.empty()) r.diagnostic = "Source-IP: " + std::string(ip);
+    }
+    if (r.recipient.empty()) r.warnings.push_back("complaint names no recipient");
+    out.push_back(std::move(r));
+    return true;
+}
+
 // Apple Mail's one-click unsubscribe: a mail to the List-Unsubscribe address marked
 // "X-Apple-Unsubscribe: true". An opt-out request by the sender of that mail.
 bool parse_unsubscribe(const context& ctx, std::vector<record>& out) {
@@ -42,7 +64,8 @@ bool parse_unsubscribe(const context& ctx, std::vector<record>& out) {
 
 bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view report = ctx.msg.feedback_report;
-    if (report.empty() && ctx.msg.report_type != "feedback-report") return parse_jmrp(ctx, out) || parse_unsubscribe(ctx, out);
+    if (report.empty() && ctx.msg.report_type != "feedback-report")
+        return parse_jmrp(ctx, out) || parse_aol_scomp(ctx, out) || parse_unsubscribe(ctx, out);
     if (report.empty()) {
         if (ctx.msg.report_type != "feedback-report") return false;
         // Some senders put the fields in a text part.
