@@ -598,4 +598,47 @@ Buy now.
     EXPECT_EQ(a.records[0].rule, "jmrp-complaint");
 }
 
+TEST(MtaProvider, MicrosoftJmrpInlineReportedMessage) {
+    // The older JMRP form: the reported message itself, topped by X-HmXmrOriginalRecipient.
+    ricochet::analysis a = run(R"(Return-Path: staff@hotmail.com
+X-HmXmrOriginalRecipient: reader@hotmail.com
+From: contact@promo.example.com
+To: reader@hotmail.com
+Subject: Now, your report at an easier rate
+
+Offer inside.
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "reader@hotmail.com");
+    EXPECT_EQ(a.records[0].reason, "feedback");
+}
+
+TEST(MtaProvider, ArfRecipientNamedTwiceIsOneRecord) {
+    ricochet::analysis a = run(R"(From: <abusedesk@example.com>
+To: <abuse@example.net>
+Subject: FW: Earn money
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="F"
+
+--F
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--F
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: SomeGenerator/1.0
+Version: 1
+Original-Rcpt-To: <user@example.com>
+Removal-Recipient: user@example.com
+
+--F--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "user@example.com");
+    EXPECT_EQ(a.records[0].feedback_type, "abuse");
+}
+
 }  // namespace

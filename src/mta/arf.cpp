@@ -13,10 +13,18 @@ namespace {
 // Microsoft's Junk Mail Reporting Program sends complaints without the feedback-report part: a
 // subject "complaint about message from <IP>" and the reported message attached, whose
 // X-HmXmrOriginalRecipient names the complaining recipient.
+// Older JMRP reports are the reported message itself, its headers topped by Hotmail's
+// X-HmXmrOriginalRecipient.
 bool parse_jmrp(const context& ctx, std::vector<record>& out) {
-    if (!util::istarts_with(util::trim(ctx.subject), "complaint about message from") || !ctx.msg.has_original) return false;
-    std::string rcpt = util::clean_address(ctx.msg.original_headers.get("X-HmXmrOriginalRecipient"));
-    if (rcpt.empty()) rcpt = util::first_address(ctx.msg.original_headers.get("To"));
+    std::string rcpt;
+    if (std::string_view inline_rcpt = ctx.msg.headers.get("X-HmXmrOriginalRecipient"); !inline_rcpt.empty()) {
+        rcpt = util::clean_address(inline_rcpt);
+        if (rcpt.empty()) return false;
+    } else {
+        if (!util::istarts_with(util::trim(ctx.subject), "complaint about message from") || !ctx.msg.has_original) return false;
+        rcpt = util::clean_address(ctx.msg.original_headers.get("X-HmXmrOriginalRecipient"));
+        if (rcpt.empty()) rcpt = util::first_address(ctx.msg.original_headers.get("To"));
+    }
     record r;
     r.recipient = rcpt;
     r.reason = "feedback";
@@ -79,7 +87,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
         std::string_view t = util::trim(l);
         if (util::istarts_with(t, "Original-Rcpt-To:") || util::istarts_with(t, "Removal-Recipient:")) {
             std::string a = util::clean_address(t.substr(t.find(':') + 1));
-            if (!a.empty()) rcpts.push_back(a);
+            // (Original-Rcpt-To and Removal-Recipient often name the same address.)
+            bool seen = false;
+            for (const auto& b : rcpts) seen = seen || util::iequals(a, b);
+            if (!a.empty() && !seen && rcpts.size() < ctx.lim.max_recipients) rcpts.push_back(a);
         }
     }
     if (rcpts.empty()) {
