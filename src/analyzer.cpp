@@ -91,6 +91,17 @@ std::string recipient_from_original(const mime::header_block& h) {
 // Returns the quoted reply with its code ("550 5.2.2 <user@example.jp>... Mailbox Full"), or empty.
 std::string quoted_reply(std::string_view d) {
     d = util::trim(d);
+    // "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>":
+    // the last attempt's reply in angle brackets at the end.
+    if (d.size() > 12 && d.back() == '>') {
+        std::size_t lt = d.rfind('<');
+        if (lt != std::string_view::npos && lt > 0) {
+            std::string_view inner = util::trim(d.substr(lt + 1, d.size() - lt - 2));
+            if (inner.size() > 4 && (inner[0] == '4' || inner[0] == '5') && util::is_digit(inner[1]) && util::is_digit(inner[2]) && inner[3] == ' ' &&
+                inner.find('@') == std::string_view::npos)
+                return std::string(inner);
+        }
+    }
     if (d.size() < 12 || dsn::find_enhanced_status(d.substr(0, 9)).empty()) return {};
     std::size_t dash = d.find(" - ");
     if (dash == std::string_view::npos || dash > 10) return {};

@@ -641,4 +641,38 @@ Removal-Recipient: user@example.com
     EXPECT_EQ(a.records[0].feedback_type, "abuse");
 }
 
+TEST(MtaProvider, ExpiryNoticeQuotingTheLastReplyInAngleBrackets) {
+    // "554 4.4.7 Message expired ... <421 4.4.2 Connection timed out>": the bracketed reply is
+    // the remote server's last answer; the queue gave up on it.
+    ricochet::analysis a = run(R"(From: MAILER-DAEMON@email-smtp.example.com
+To: sender@example.com
+Subject: Delivery Status Notification (Failure)
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="E"
+
+--E
+Content-Type: text/plain
+
+An error occurred while trying to deliver the mail to the following recipients:
+kim@example.org
+
+--E
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; a1-2.smtp-out.example.com
+
+Final-Recipient: rfc822; kim@example.org
+Action: failed
+Status: 4.4.7
+Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
+
+--E--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].reply_code, "421");
+    EXPECT_EQ(a.records[0].status, "4.4.2");
+    EXPECT_EQ(a.records[0].reason, "expired");
+    EXPECT_FALSE(a.records[0].hard);
+}
+
 }  // namespace
