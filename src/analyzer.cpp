@@ -242,6 +242,22 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
         lf = util::normalize_newlines(bytes);
         bytes = lf;
     }
+    // Blank lines before the header block (a copy saved by hand, a fetch that kept the server's
+    // separator line): the headers start at the first line that is not blank.
+    {
+        std::size_t p = 0;
+        while (p < bytes.size() && p < 65536) {
+            std::size_t eol = bytes.find('\n', p);
+            if (eol == std::string_view::npos) break;
+            if (!util::trim(bytes.substr(p, eol - p)).empty()) break;
+            p = eol + 1;
+        }
+        if (p > 0 && p < bytes.size()) {
+            std::string_view first = bytes.substr(p, bytes.find('\n', p) - p);
+            std::size_t colon = first.find(':');
+            if (colon != std::string_view::npos && colon > 0 && first.substr(0, colon).find(' ') == std::string_view::npos) bytes.remove_prefix(p);
+        }
+    }
     mime::message_view view = mime::parse(bytes, lim);
     for (auto& w : view.warnings) out.warnings.push_back(w);
     if (view.headers.fields.empty() && view.texts.empty() && view.delivery_status.empty()) {

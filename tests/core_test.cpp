@@ -609,4 +609,39 @@ TEST(report, coremail_and_winmail_reports_carry_the_original_message) {
     }
 }
 
+TEST(analyzer, blank_lines_before_the_header_block_are_skipped) {
+    // A copy saved with blank lines before its headers, scanned by amavis on the way (a header
+    // only: the report is the Exchange server's, not amavis's).
+    std::string m = "\n   \n"
+                    "X-Virus-Scanned: amavisd-new at mx.example.net\n"
+                    "From: postmaster@example.net\n"
+                    "To: alice@example.com\n"
+                    "Subject: Delivery Status Notification (Failure)\n"
+                    "MIME-Version: 1.0\n"
+                    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+                    "\n"
+                    "--B\n"
+                    "Content-Type: text/plain\n"
+                    "\n"
+                    "Delivery to the following recipients failed.\n"
+                    "\n"
+                    "       ingrid@example.no\n"
+                    "\n"
+                    "--B\n"
+                    "Content-Type: message/delivery-status\n"
+                    "\n"
+                    "Reporting-MTA: dns;mx.example.net\n"
+                    "\n"
+                    "Final-Recipient: rfc822;ingrid@example.no\n"
+                    "Action: failed\n"
+                    "Status: 5.1.1\n"
+                    "\n"
+                    "--B--\n";
+    auto res = shared_analyzer().analyze(m);
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].mta, "rfc3464");
+    EXPECT_EQ(res.records[0].recipient, "ingrid@example.no");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+}
+
 }  // namespace

@@ -63,7 +63,8 @@ bool read_text(std::string_view text, const limits& lim, std::vector<record>& ou
 
 bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view text = before_original(ctx.body);
-    if (!contains_any(text, {"amavisd-new", "Our internal reference code for your message is"})) return false;
+    // (Its own words: "X-Virus-Scanned: amavisd-new" is only a header of any message it scanned.)
+    if (!contains_any(text, {"program amavisd-new", "Our internal reference code for your message is"})) return false;
     std::size_t first = out.size();
     if (!format_rfc3464.parse(ctx, out)) {
         out.resize(first);
