@@ -642,6 +642,8 @@ TEST(analyzer, blank_lines_before_the_header_block_are_skipped) {
     EXPECT_EQ(res.records[0].mta, "rfc3464");
     EXPECT_EQ(res.records[0].recipient, "ingrid@example.no");
     EXPECT_EQ(res.records[0].reason, "userunknown");
+    // No Diagnostic-Code: the sentence the recipient is listed under stands in.
+    EXPECT_EQ(res.records[0].diagnostic, "Delivery to the following recipients failed. ingrid@example.no");
 }
 
 }  // namespace

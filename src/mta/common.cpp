@@ -112,6 +112,19 @@ std::string paragraph_for(std::string_view text, std::string_view address, std::
     return util::squeeze(para);
 }
 
+std::string paragraph_before(std::string_view text, std::size_t at) {
+    if (at > text.size()) return {};
+    std::size_t lo = at > 1024 ? at - 1024 : 0;
+    std::string_view window = text.substr(lo, at - lo);
+    std::size_t end = window.find_last_not_of(" \t\n");
+    std::size_t bol = window.rfind('\n');
+    if (end == std::string_view::npos || bol == std::string_view::npos || bol < end) return {};
+    if (window.substr(end, bol + 1 - end).find("\n\n") == std::string_view::npos) return {};
+    std::size_t start = window.rfind("\n\n", end);
+    start = start == std::string_view::npos ? 0 : start + 2;
+    return util::squeeze(window.substr(start, end + 1 - start));
+}
+
 std::string_view line_value(std::string_view text, std::string_view name) {
     std::size_t pos = 0;
     while (pos < text.size()) {

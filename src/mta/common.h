@@ -28,6 +28,11 @@ bool inline_original(std::string_view body, const limits& lim, mime::header_bloc
 /// that names the address to the next blank line, unfolded. Empty when the address is not named.
 std::string paragraph_for(std::string_view text, std::string_view address, std::size_t from = 0);
 
+/// The paragraph just before position `at` when a blank line separates them (within 1 KB), white
+/// space squeezed; empty otherwise. For a recipient listed alone under the sentence that says why
+/// ("Delivery to the following recipients failed.").
+std::string paragraph_before(std::string_view text, std::size_t at);
+
 /// Value of a "Name: value" line in text (first occurrence, case-insensitive name), trimmed.
 std::string_view line_value(std::string_view text, std::string_view name);
 

@@ -208,19 +208,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         // Still only the address, and nothing after it: the paragraph before introduced it and may
         // say why ("Unable to deliver to the following recipients, because ... a mail loop.").
         if (at != std::string_view::npos && util::squeeze(para).size() <= a.size() + 4) {
-            std::size_t lo = at > 1024 ? at - 1024 : 0;
-            std::string_view window = text.substr(lo, at - lo);
-            std::size_t end = window.find_last_not_of(" \t\n");
-            std::size_t bol = window.rfind('\n');
-            // Only when a blank line separates the address from the paragraph before it.
-            if (end != std::string_view::npos && bol != std::string_view::npos && window.substr(end, bol + 1 - end).find("\n\n") == std::string_view::npos)
-                end = std::string_view::npos;
-            if (end != std::string_view::npos) {
-                std::size_t start = window.rfind("\n\n", end);
-                start = start == std::string_view::npos ? 0 : start + 2;
-                std::string before = util::squeeze(window.substr(start, end + 1 - start));
-                if (!before.empty()) para = before + ' ' + para;
-            }
+            if (std::string before = paragraph_before(text, at); !before.empty()) para = before + ' ' + para;
         }
         record r = make_record(a, para);
         if (still_trying) r.action = "delayed";

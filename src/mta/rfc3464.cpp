@@ -55,6 +55,11 @@ bool parse(const context& ctx, std::vector<record>& out) {
             // The human-readable part's paragraph about this recipient, unless that paragraph is
             // the delivery-status fields themselves written inline.
             std::string para = paragraph_for(text, r.recipient);
+            // A recipient listed alone under the sentence that says why.
+            if (!para.empty() && para.size() <= r.recipient.size() + 4) {
+                if (std::size_t at = util::ifind(text, r.recipient); at != std::string_view::npos)
+                    if (std::string before = paragraph_before(text, at); !before.empty()) para = before + ' ' + para;
+            }
             if (!para.empty() && !util::icontains(para, "final-recipient:") && !util::icontains(para, "original-recipient:"))
                 r.diagnostic = para;
         }
