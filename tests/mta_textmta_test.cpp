@@ -798,6 +798,36 @@ be delivered to one or more recipients. It's attached below.
     EXPECT_EQ(dora->reason, "mailboxfull");
 }
 
+TEST(MtaText, GenericSkipsTheReturnedMessagesEnvelopeSender) {
+    // A refusal that quotes the VERP envelope sender: that address is the sender's side.
+    analysis a = run(R"(From: MAILER-DAEMON@relay.example.net
+To: bounces@example.com
+Subject: Delivery Status Notification (Failure)
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="V"
+
+--V
+Content-Type: text/plain
+
+The following message to <lee@example.org> was undeliverable.
+The reason for the problem:
+5.1.0 - Unknown address error 550-'5.7.1 <0001abcd-ef@bounces.example.com>... Access denied'
+
+--V
+Content-Type: message/rfc822
+
+Return-Path: 0001abcd-ef@bounces.example.com
+From: news@example.com
+To: lee@example.org
+Subject: TEST
+
+hi
+--V--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "lee@example.org");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

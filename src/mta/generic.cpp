@@ -133,6 +133,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (text.size() > ctx.lim.max_text_bytes) text = text.substr(0, ctx.lim.max_text_bytes);
     std::string sender = util::first_address(ctx.msg.original_headers.get("From"));
     std::string bounce_to = util::first_address(ctx.msg.headers.get("To"));
+    // The returned message's envelope sender (a VERP address, "0000...@email-bounces.example.com")
+    // is the sender's side, even when a refusal quotes it.
+    std::string envelope = util::first_address(ctx.msg.original_headers.get("Return-Path"));
     // A warning that delivery is still being tried, not a failure.
     const bool still_trying = contains_any(text, {"this is just a warning", "this is only a warning", "this is a warning only",
                                                   "you do not need to take any action", "attempts will continue", "will continue to try",
@@ -143,7 +146,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
                                                   "removed from the mail queue", "giving up", "gave up"});
     std::size_t from = 0;  // addresses come in order of first appearance: search on from the last
     for (const std::string& a : util::find_addresses(text, ctx.lim.max_recipients)) {
-        if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to)) continue;
+        if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to) || util::iequals(a, envelope)) continue;
         std::size_t at = util::ifind(text, a, from);
         if (at == std::string_view::npos) at = util::ifind(text, a);
         if (at != std::string_view::npos) from = at;
