@@ -102,6 +102,16 @@ std::string quoted_reply(std::string_view d) {
                 return std::string(inner);
         }
     }
+    // The relay's "x.y.z - summary" may follow a sentence of its own ("The reason for the
+    // problem: 5.1.0 - Unknown address error 550-'...'"): start at the first "x.y.z - ".
+    for (std::size_t k = d.find(" - "); k != std::string_view::npos && k < 400; k = d.find(" - ", k + 3)) {
+        std::size_t b = d.rfind(' ', k > 0 ? k - 1 : 0);
+        b = b == std::string_view::npos || b >= k ? 0 : b + 1;
+        if (dsn::valid_status(d.substr(b, k - b))) {
+            d = d.substr(b);
+            break;
+        }
+    }
     if (d.size() < 12 || dsn::find_enhanced_status(d.substr(0, 9)).empty()) return {};
     std::size_t dash = d.find(" - ");
     if (dash == std::string_view::npos || dash > 10) return {};
@@ -156,6 +166,8 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     std::string text_status = dsn::find_enhanced_status(final_words);
     // A relay that quotes a reply without an enhanced status still gave its own summary one.
     if (text_status.empty() && !quoted.empty()) text_status = dsn::find_enhanced_status(r.diagnostic.substr(0, 12));
+    // The last hop gave no enhanced status: the relay's own (earlier in the text) still sums up.
+    if (text_status.empty() && final_words.data() != r.diagnostic.data()) text_status = dsn::find_enhanced_status(r.diagnostic);
     // The reporting MTA's Status sums up; the status in the server's own reply says what happened
     // ("Status: 4.4.7" over "450 4.7.1 Access denied. IP name lookup failed"), unless the reply's
     // is the empty x.0.0.

@@ -828,6 +828,24 @@ hi
     EXPECT_EQ(a.records[0].recipient, "lee@example.org");
 }
 
+TEST(MtaText, GenericRelaySummaryAfterASentence) {
+    // One recipient's paragraph: the sentence naming it, then the relay's "x.y.z - summary" with
+    // the remote reply quoted: the quoted reply is the answer.
+    analysis a = run(R"(From: MAILER-DAEMON@relay.example.net
+To: sender@example.com
+Subject: Delivery Status Notification (Failure)
+
+The following message to <amedia@example.org> was undeliverable.
+The reason for the problem:
+5.1.0 - Unknown address error 550-'5.4.1 Recipient address rejected: Access denied. [AM0PR01.prod.outlook.com]'
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "amedia@example.org");
+    EXPECT_EQ(a.records[0].reply_code, "550");
+    EXPECT_EQ(a.records[0].status, "5.4.1");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

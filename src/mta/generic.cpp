@@ -4,6 +4,8 @@
 // its text (before the copy of the original) names at least one address with an error near it.
 // Each such address becomes a record whose diagnostic is the paragraph that names it. Records
 // from this format carry a warning: the structure was guessed.
+#include <algorithm>
+
 #include "dsn/codes.h"
 #include "mta/common.h"
 #include "util/address.h"
@@ -167,7 +169,18 @@ bool parse(const context& ctx, std::vector<record>& out) {
             // (A line that ends in ':' introduces the reason on the lines after it.)
             if (after.size() >= 6 && line.size() < 1024 && util::trim(line).back() != ':') para = util::squeeze(line);
         }
-        if (para.empty()) para = paragraph_for(text, a, from);
+        if (para.empty()) {
+            para = paragraph_for(text, a, from);
+        } else if (dsn::find_reply_code(para).empty() && dsn::find_enhanced_status(para).empty()) {
+            // The line quotes no reply ("The following message to <x> was undeliverable."): the
+            // rest of its paragraph says why, when that paragraph is about this recipient alone.
+            std::string whole = paragraph_for(text, a, from);
+            std::vector<std::string> named = util::find_addresses(whole, 3);
+            bool alone = std::all_of(named.begin(), named.end(), [&](const std::string& n) {
+                return util::iequals(n, a) || infrastructure(n) || util::iequals(n, sender) || util::iequals(n, bounce_to) || util::iequals(n, envelope);
+            });
+            if (alone && whole.size() > para.size()) para = whole;
+        }
         // A labelled line ("target address: user@example.org") with the reason on the lines before
         // it ("reject reason: mailbox full"): the paragraph from its start.
         if (at != std::string_view::npos && address_ends_line && para.find(' ') != std::string::npos && util::squeeze(para).size() <= a.size() + 40) {

@@ -74,8 +74,14 @@ void google_verdict(record& r, std::string_view sentence) {
 }
 
 bool parse(const context& ctx, std::vector<record>& out) {
-    if (!contains_any(ctx.from, {"@googlemail.com", "@google.com"})) return false;
     std::string_view text = before_original(ctx.body);
+    // Google's own sender; or, for a report passed on without its headers (a pasted body, a
+    // relay that rewrote the From to its own daemon), a daemon address and Google's fixed banners.
+    const bool google_from = contains_any(ctx.from, {"@googlemail.com", "@google.com"});
+    const bool daemon_from = util::icontains(ctx.from, "mailer-daemon@");
+    if (!google_from && !(daemon_from && contains_any(text, {"** Delivery incomplete **", "** Message not delivered **", "** Address not found **",
+                                                              "Gmail will retry for"})))
+        return false;
     bool google_text = contains_any(text, {"** Message not delivered **", "Your message wasn't delivered to",
                                            "There was a temporary problem delivering your message to", "The response was:",
                                            "The response from the remote server was:"});
