@@ -846,6 +846,29 @@ The reason for the problem:
     EXPECT_EQ(a.records[0].reason, "userunknown");
 }
 
+TEST(MtaText, EximReportUnderAPlainSubjectKeepsTheAliasOut) {
+    // Exim's text under a neutral subject and daemon sender: read as Exim, and the alias it was
+    // generated from is not a second failed recipient.
+    analysis a = run(R"(From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+To: sender@example.com
+Subject: Delivery Status Notification (Failure)
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  kodani@host59.example.com
+    (generated from john@example.org)
+    LMTP error after RCPT TO:<kodani@host59.example.com>:
+    550 5.1.1 <kodani@host59.example.com> User doesn't exist: kodani@host59.example.com
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "exim");
+    EXPECT_EQ(a.records[0].recipient, "kodani@host59.example.com");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
 TEST(MtaText, GenericReasonBeforeTheLabelledAddress) {
     analysis a = run(R"(From: postmaster@example.de
 To: bounces@example.net

@@ -323,6 +323,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
                             "----- This is a copy of the message"}))
         ++signs;
     if (util::icontains(ctx.msg.headers.get("Received"), "Exim")) ++signs;
+    // Its fixed list heading (a report pasted without its headers has little else).
+    if (contains_any(body, {"The following address(es) failed:", "has not yet been delivered to one or more of its"})) ++signs;
     if (signs < 2) return false;
     std::string_view text = before_original(body.substr(start));
     // Some copies carry only five dashes.
