@@ -675,4 +675,25 @@ Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minut
     EXPECT_FALSE(a.records[0].hard);
 }
 
+TEST(MtaProvider, GoogleBannerFromADaemonAddress) {
+    // A Google delay report whose From was rewritten to a relay's daemon: Google's banners say whose.
+    ricochet::analysis a = run(R"(From: MAILER-DAEMON@relay.example.net
+To: sender@example.com
+Subject: Delivery Status Notification (Delay)
+
+** Delivery incomplete **
+
+There was a temporary problem delivering your message to ray@gmail.com. Gmail will retry for 47 more hours. You'll be notified if the delivery fails permanently.
+
+The response from the remote server was:
+550 5.7.1 Gmail has detected that this message is likely suspicious due to the very low reputation of the sending domain.
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "googleworkspace");
+    EXPECT_EQ(a.records[0].recipient, "ray@gmail.com");
+    EXPECT_EQ(a.records[0].action, "delayed");
+    EXPECT_EQ(a.records[0].status, "5.7.1");
+    EXPECT_EQ(a.records[0].reason, "badreputation");
+}
+
 }  // namespace
