@@ -91,6 +91,38 @@ TEST(workers, cli_output_is_the_same_in_the_same_order_for_any_worker_count) {
     for (const char* format : {"json", "csv", "text", "report"}) EXPECT_EQ(run_cli("--threads 2 " + dir, format), run_cli("--threads 1 " + dir, format)) << format;
 }
 
+TEST(cli, an_eml_file_that_is_an_mbox_export_is_split_but_a_quoted_copy_is_not) {
+    const std::string one = "Return-Path: <>\nFrom: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+                            "Subject: Returned mail: User unknown\n\n"
+                            "   ----- The following addresses had permanent fatal errors -----\n<NAME@example.org>\n"
+                            "    (reason: 550 5.1.1 User unknown)\n\n";
+    auto bounce = [&](const std::string& name) {
+        std::string b = one;
+        b.replace(b.find("NAME"), 4, name);
+        return b;
+    };
+    std::string dir = ::testing::TempDir();
+    auto write = [](const std::string& path, const std::string& text) {
+        std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
+        ASSERT_TRUE(f);
+        std::fputs(text.c_str(), f.get());
+    };
+    // Two messages exported as one mbox but named ".eml".
+    write(dir + "export.eml", "From MAILER-DAEMON Thu Sep 18 17:54:04 2008\n" + bounce("amy") +
+                                  "\nFrom MAILER-DAEMON Thu Sep 18 17:55:04 2008\n" + bounce("ben"));
+    std::string out = run_cli(dir + "export.eml");
+    EXPECT_NE(out.find("amy@example.org"), std::string::npos) << out;
+    EXPECT_NE(out.find("ben@example.org"), std::string::npos) << out;
+    EXPECT_NE(out.find("export.eml#2"), std::string::npos) << out;
+    // A bounce that quotes the original after "bounced E-Mail:" with its envelope line: one message.
+    write(dir + "quoted.eml", "From MAILER-DAEMON Sat Oct  4 08:00:09 2025\n" + bounce("cat") +
+                                  "bounced E-Mail:\n\nFrom news@example.com Sat Oct  4 08:00:07 2025\nFrom: news@example.com\n"
+                                  "To: cat@example.org\nSubject: hello\n\nhi\n");
+    out = run_cli(dir + "quoted.eml");
+    EXPECT_NE(out.find("cat@example.org"), std::string::npos) << out;
+    EXPECT_EQ(out.find("quoted.eml#"), std::string::npos) << out;
+}
+
 TEST(cli, explain_reads_a_pasted_bounce_body_without_headers) {
     // What a help-desk user copies out of a mail client: the report's text, no header block.
     const char* body =

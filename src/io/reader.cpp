@@ -26,12 +26,28 @@ namespace {
 // Reads lines from a FILE*, assembling mbox messages; `first` holds bytes already read.
 class mbox_splitter {
 public:
-    mbox_splitter(std::string source, std::size_t max_bytes, const std::function<bool(message&&)>& sink)
-        : source_(std::move(source)), max_(max_bytes), sink_(sink) {}
+    // `strict`: a "From " line separates messages only when a header line follows it (a file
+    // named as one message, ".eml", whose body may hold unquoted "From " lines).
+    mbox_splitter(std::string source, std::size_t max_bytes, const std::function<bool(message&&)>& sink, bool strict = false)
+        : source_(std::move(source)), max_(max_bytes), sink_(sink), strict_(strict) {}
 
     // Feeds one line (with its terminator). Returns false when the sink asked to stop.
     bool line(std::string_view l) {
+        if (!held_from_.empty()) {
+            std::string from = std::move(held_from_);
+            held_from_.clear();
+            if (header_like(l) && message_complete()) {
+                if (!flush()) return false;
+            } else {
+                append(from);  // a body line that happens to start with "From "
+            }
+        }
         bool from_line = l.substr(0, 5) == "From " && (prev_blank_ || (count_ == 0 && cur_.empty()));
+        if (from_line && strict_ && !(count_ == 0 && cur_.empty())) {
+            held_from_.assign(l);
+            prev_blank_ = false;
+            return true;
+        }
         if (from_line) {
             if (!flush()) return false;
             prev_blank_ = false;
@@ -43,14 +59,58 @@ public:
             std::size_t k = l.find_first_not_of('>');
             if (k != std::string_view::npos && l.substr(k, 5) == "From ") l.remove_prefix(1);
         }
+        append(l);
+        return true;
+    }
+
+    // "Name: value" with no space in the name.
+    static bool header_like(std::string_view l) {
+        std::size_t colon = l.find(':');
+        if (colon == std::string_view::npos || colon == 0 || colon > 76) return false;
+        for (std::size_t i = 0; i < colon; ++i)
+            if (l[i] <= ' ' || l[i] > '~') return false;
+        return true;
+    }
+
+    // Whether the message read so far has ended, so that a "From " line after it can start the
+    // next one rather than be a message quoted inside it ("bounced E-Mail:" then an mbox copy):
+    // a multipart message once its closing boundary is seen; another when the last line before
+    // the blank is not an introduction (ending in ':') or a copy marker.
+    bool message_complete() const {
+        std::string_view m = cur_;
+        std::size_t end_of_headers = m.find("\n\n");
+        if (end_of_headers == std::string_view::npos) end_of_headers = m.find("\n\r\n");
+        std::string_view headers = m.substr(0, end_of_headers == std::string_view::npos ? m.size() : end_of_headers);
+        std::size_t b = util::ifind(headers, "boundary=");
+        if (b != std::string_view::npos) {
+            std::string_view v = headers.substr(b + 9);
+            if (!v.empty() && v.front() == '"') v.remove_prefix(1);
+            std::size_t e = v.find_first_of("\";\r\n");
+            std::string close = "--" + std::string(v.substr(0, e)) + "--";
+            return m.find(close) != std::string_view::npos;
+        }
+        std::size_t last = m.find_last_not_of(" \t\r\n");
+        if (last == std::string_view::npos) return true;
+        std::size_t bol = m.rfind('\n', last);
+        std::string_view line = util::trim(m.substr(bol == std::string_view::npos ? 0 : bol + 1, last + 1 - (bol == std::string_view::npos ? 0 : bol + 1)));
+        if (!line.empty() && line.back() == ':') return false;
+        for (std::string_view w : {"original message", "copy of", "follows", "below this line", "forwarded message", "bounced"})
+            if (util::icontains(line, w)) return false;
+        return true;
+    }
+
+    void append(std::string_view l) {
         if (cur_.size() + l.size() <= max_) cur_.append(l);
         else cut_ = true;
-        return true;
     }
 
     // The first message is held back until a second one appears: a file holding a single message
     // behind a "From " line is reported under its plain path.
     bool finish() {
+        if (!held_from_.empty()) {
+            append(held_from_);
+            held_from_.clear();
+        }
         if (!flush()) return false;
         if (held_) {
             held_ = false;
@@ -92,6 +152,8 @@ private:
     std::size_t max_;
     const std::function<bool(message&&)>& sink_;
     std::string cur_;
+    bool strict_ = false;
+    std::string held_from_;  // a "From " line waiting for the next line to tell what it is
     std::size_t count_ = 0;
     bool prev_blank_ = false;
     bool cut_ = false;
@@ -99,19 +161,17 @@ private:
     message held_msg_;
 };
 
-// `single`: the file is one message by its name (".eml"), whatever "From " lines its body holds;
-// a leading mbox "From " envelope line is dropped.
+// `single`: the file is named as one message (".eml"): a leading mbox envelope line is dropped, and it
+// is split into several only where a "From " line after a blank line is followed by a header line.
 bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes, const std::function<bool(message&&)>& sink,
                  bool& stop, bool single = false) {
     // Read the head to decide between a single message and an mbox.
     std::string head(4096, '\0');
     std::size_t got = std::fread(head.data(), 1, head.size(), f);
     head.resize(got);
+    // A file named as one message (".eml") that starts with an mbox envelope line may still be an
+    // mbox export: it is split only where a "From " line is followed by a header line.
     bool mbox = looks_like_mbox(head);
-    if (mbox && single) {
-        head.erase(0, head.find('\n') + 1);
-        mbox = false;
-    }
     if (!mbox) {
         std::string bytes = std::move(head);
         char buf[65536];
@@ -133,7 +193,7 @@ bool read_stream(std::FILE* f, const std::string& source, std::size_t max_bytes,
         if (!sink(std::move(m))) stop = true;
         return ok;
     }
-    mbox_splitter split(source, max_bytes, sink);
+    mbox_splitter split(source, max_bytes, sink, single);
     std::string pending = std::move(head);
     char buf[65536];
     bool eof = false;
