@@ -103,10 +103,12 @@ bool from_mail_system(const context& ctx) {
     // people ("yes, we accept mail for team@ again").
     if (mail_system_local_part(local_part(util::first_address(ctx.from)))) {
         std::string_view as = util::trim(ctx.msg.headers.get("Auto-Submitted"));
-        return bounce_subject(ctx.subject) || !ctx.msg.report_type.empty() || ctx.msg.has_original ||
-               (!as.empty() && !util::iequals(as, "no")) || util::trim(ctx.msg.headers.get("Return-Path")) == "<>" ||
-               refusal_words(before_original(ctx.body)) ||
-               contains_any(before_original(ctx.body), {"delivery", "deliver", "recipient", "transcript", "smtp", "mailbox", "配送", "送信",
+        if (bounce_subject(ctx.subject) || !ctx.msg.report_type.empty() || ctx.msg.has_original ||
+            (!as.empty() && !util::iequals(as, "no")) || util::trim(ctx.msg.headers.get("Return-Path")) == "<>")
+            return true;
+        std::string_view text = before_original(ctx.body);  // looked up once for both word lists
+        return refusal_words(text) ||
+               contains_any(text, {"delivery", "deliver", "recipient", "transcript", "smtp", "mailbox", "配送", "送信",
                                                         "投递", "退信", "zugestellt", "remis", "entregar", "consegna"});
     }
     // "From: <>", "From: MAILER-DAEMON"; no From at all only on a delivery report.
