@@ -104,6 +104,46 @@ TEST(dsn_fields, finds_the_fields_written_into_a_text_body) {
     EXPECT_EQ(dsn::find_inline("Dear customer,\nyour Status: gold\n"), "");
 }
 
+TEST(dsn_fields, a_reply_folded_across_a_blank_line_stays_with_its_recipient) {
+    // A gateway that copies a multi-line reply into Diagnostic-Code with a blank line in it, and
+    // writes Final-Recipient last.
+    const char* text =
+        "Reporting-MTA: dns; gw.example.net\n"
+        "\n"
+        "Diagnostic-Code: smtp;\n"
+        " 550-Please turn on SMTP Authentication in your mail client.\n"
+        "\n"
+        "550-gw.example.net [192.0.2.9]:4321 is not permitted to\n"
+        "550 relay through this server without authentication.\n"
+        "Status: 5.0.0\n"
+        "Action: failed\n"
+        "Final-Recipient: rfc822; ann@example.org\n";
+    dsn::report r = dsn::parse(text, limits{});
+    ASSERT_EQ(r.recipients.size(), 1u);
+    EXPECT_EQ(r.recipients[0].final_recipient, "ann@example.org");
+    EXPECT_EQ(r.recipients[0].status, "5.0.0");
+    EXPECT_NE(r.recipients[0].diagnostic.find("550 relay through this server without authentication."), std::string::npos);
+    EXPECT_NE(r.recipients[0].diagnostic.find("Please turn on SMTP Authentication"), std::string::npos);
+}
+
+TEST(dsn_fields, source_routes_and_misspelt_address_types) {
+    const char* text =
+        "Original-recipient: rfc822;ann@example.net\n"
+        "Final-recipient: rfc822;@lmtp.example.net:ann@store7\n"
+        "Action: failed\n"
+        "Status: 5.2.0\n"
+        "\n"
+        "Final-Recipient : rfc/822;bob@example.org\n"
+        "Action : failed\n"
+        "Status : 5.0.0\n";
+    dsn::report r = dsn::parse(text, limits{});
+    ASSERT_EQ(r.recipients.size(), 2u);
+    // The routed form names the store's internal address: the address the sender wrote wins.
+    EXPECT_EQ(r.recipients[0].final_recipient, "ann@example.net");
+    EXPECT_EQ(r.recipients[1].final_recipient, "bob@example.org");
+    EXPECT_EQ(util::clean_address("<@a.example.net,@b.example.net:carl@example.com>"), "carl@example.com");
+}
+
 TEST(codes, enhanced_status_skips_ip_addresses_and_versions) {
     EXPECT_EQ(dsn::find_enhanced_status("host 192.0.2.1 said: 550 5.7.1 blocked"), "5.7.1");
     EXPECT_EQ(dsn::find_enhanced_status("Postfix 3.5.1.2 said 4.2.2 over quota"), "4.2.2");

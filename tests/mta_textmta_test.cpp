@@ -370,6 +370,46 @@ Diagnostic-Code: x-unix; procmail: Lock failure on "/var/mail/oscar.lock"
     EXPECT_EQ(r.reason, "mailererror");
 }
 
+TEST(MtaText, PostfixReportWithOnlyItsDeliveryStatusPartKeepsTheLocalAddress) {
+    // A Postfix report whose text part was dropped on the way: the delivery-status part alone
+    // names the local mailbox (single-label domain), and that is the recipient.
+    analysis a = run(R"(From: MAILER-DAEMON@mailhub (Mail Delivery System)
+To: sender@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BND"
+
+--BND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mailhub
+X-Postfix-Queue-ID: 4F2A19C0
+X-Postfix-Sender: rfc822; sender@example.org
+
+Final-Recipient: rfc822; oscar@mailhub
+Original-Recipient: rfc822;sales@example.org
+Action: failed
+Status: 5.2.0
+Diagnostic-Code: x-unix; procmail: Lock failure on "/var/mail/oscar.lock"
+
+--BND
+Content-Type: message/rfc822
+
+From: sender@example.org
+To: sales@example.org
+Subject: order
+
+hello
+--BND--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "postfix");
+    EXPECT_EQ(r.recipient, "oscar@mailhub");
+    EXPECT_TRUE(r.warnings.empty());
+    EXPECT_EQ(r.reason, "mailererror");
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

@@ -11,8 +11,9 @@ std::string_view typed_value(std::string_view field, std::string* type) {
     if (semi != std::string_view::npos && semi < 24) {
         std::string_view t = util::trim(field.substr(0, semi));
         bool word = !t.empty();
+        // ("rfc/822;" as a few gateways misspell the type is a type all the same.)
         for (char c : t)
-            if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) word = false;
+            if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_' || c == '/')) word = false;
         if (word) {
             if (type) *type = util::ascii_lower(t);
             return util::trim(field.substr(semi + 1));
@@ -58,6 +59,18 @@ std::vector<std::pair<std::string_view, std::string>> fields_of(const std::vecto
         out.emplace_back(name, std::string(util::trim(line.substr(colon + 1))));
     }
     return out;
+}
+
+// "Name: value" with a field name of letters, digits and hyphens.
+bool field_line(std::string_view line) {
+    if (line.empty() || line[0] == ' ' || line[0] == '\t') return false;
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 40) return false;
+    std::string_view name = util::trim(line.substr(0, colon));
+    if (name.empty()) return false;
+    for (char c : name)
+        if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) return false;
+    return true;
 }
 
 bool is_recipient_field(std::string_view n) {
@@ -121,9 +134,17 @@ report parse(std::string_view text, const limits& lim) {
     report out;
     std::vector<std::string_view> all = util::lines(text);
     std::vector<std::vector<std::string_view>> blocks(1);
+    bool rejoined = false;
     for (std::string_view l : all) {
         if (util::trim(l).empty()) {
             if (!blocks.back().empty()) blocks.emplace_back();
+            rejoined = false;
+        } else if (rejoined || (blocks.back().empty() && blocks.size() > 1 && !field_line(l))) {
+            // A multi-line reply folded with a blank line inside Diagnostic-Code ("550-Please turn
+            // on SMTP Authentication ...", blank, "550-host is not permitted to"): the text after
+            // the blank line, up to the next blank line, still belongs to the block before it.
+            blocks[blocks.size() - 2].push_back(l);
+            rejoined = true;
         } else {
             blocks.back().push_back(l);
         }
@@ -149,6 +170,12 @@ report parse(std::string_view text, const limits& lim) {
                 std::string addr = util::istarts_with(util::trim(value), "utf-8;") ? util::clean_address(util::trim(value), true)
                                                                                    : util::clean_address(typed_value(value), /*allow_local=*/true);
                 if (is_final) {
+                    // A source route ("rfc822;@relay.example.net:user@host", RFC 5321 appendix C) names
+                    // the relay's internal address; the address the sender wrote is then the
+                    // Original-Recipient, preferred below.
+                    std::string_view raw = util::trim(typed_value(value));
+                    if (!raw.empty() && raw.front() == '<') raw.remove_prefix(1);
+                    cur->final_routed = !raw.empty() && raw.front() == '@';
                     cur->final_recipient = std::move(addr);
                     cur_has_final = true;
                 } else {
@@ -206,6 +233,8 @@ report parse(std::string_view text, const limits& lim) {
             else cur->extra.emplace_back(std::string(name), value);
         }
     }
+    for (auto& r : out.recipients)
+        if (r.final_routed && util::looks_like_address(r.original_recipient)) r.final_recipient = r.original_recipient;
     // Drop recipient entries that carry nothing at all.
     std::erase_if(out.recipients, [](const per_recipient& r) {
         return r.final_recipient.empty() && r.original_recipient.empty() && r.status.empty() && r.diagnostic.empty();

@@ -22,6 +22,7 @@ struct per_message {
 
 struct per_recipient {
     std::string final_recipient;     // address only (the "rfc822;" type is removed)
+    bool final_routed = false;       // Final-Recipient was a source route ("@relay:user@host")
     std::string original_recipient;
     std::string action;              // lower case
     std::string status;

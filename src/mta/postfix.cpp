@@ -223,6 +223,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         for (const auto& o : out) dup = dup || o.recipient == a;
         if (dup) continue;
         record r = make_record(a, pr.diagnostic);
+        r.recipient = a;  // a local delivery's single-label domain ("user@mailhub") stays
         r.status = dsn::valid_status(pr.status) ? pr.status : std::string();
         r.remote_mta = pr.remote_mta;
         r.action = pr.action;

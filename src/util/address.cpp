@@ -114,6 +114,11 @@ std::string clean_address(std::string_view s, bool allow_local) {
         if (inner.find('@') != std::string_view::npos) s = inner;
     }
     s = trim(s);
+    // An RFC 5321 source route ("@relay.example.net,@b.example.org:user@example.org") ends at its colon.
+    if (!s.empty() && s.front() == '@') {
+        std::size_t colon = s.find(':');
+        if (colon != std::string_view::npos && colon < s.rfind('@')) s = trim(s.substr(colon + 1));
+    }
     // A quoted local part ("first..last"@example.org, RFC 5321 section 4.1.2) keeps its quotes.
     if (std::size_t at = s.rfind("\"@"); at != std::string_view::npos && at > 0) {
         std::size_t open = s.rfind('"', at - 1);
