@@ -137,7 +137,14 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
               std::string_view report_command, bool whole_report, bool own_verdict_without_reply = false) {
     const bool intl = std::any_of(r.recipient.begin(), r.recipient.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) &&
                       util::looks_like_intl_address(r.recipient);
-    if (!intl) r.recipient = util::clean_address(r.recipient, /*allow_local=*/true);
+    if (!intl) {
+        std::string cleaned = util::clean_address(r.recipient, /*allow_local=*/true);
+        if (cleaned.empty() && !r.recipient.empty()) {
+            cleaned = util::malformed_address(r.recipient);
+            if (!cleaned.empty()) r.warnings.push_back("the recipient address is malformed: kept as the report wrote it");
+        }
+        r.recipient = std::move(cleaned);
+    }
     if (r.diagnostic.size() > lim.max_diagnostic_bytes) {
         r.diagnostic.resize(lim.max_diagnostic_bytes);
         r.warnings.push_back("diagnostic cut at " + std::to_string(lim.max_diagnostic_bytes) + " bytes");

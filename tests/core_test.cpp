@@ -144,6 +144,29 @@ TEST(dsn_fields, source_routes_and_misspelt_address_types) {
     EXPECT_EQ(util::clean_address("<@a.example.net,@b.example.net:carl@example.com>"), "carl@example.com");
 }
 
+TEST(analyzer, a_mistyped_recipient_is_kept_as_written_and_flagged) {
+    // The sender typed a domain that cannot exist; the report is still about that address.
+    const std::string msg =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+        "To: <ann@example.com>\n"
+        "Subject: Returned mail: see transcript for details\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain\n\n550 5.1.2 <bob@#example.net>... Host unknown\n\n"
+        "--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; relay.example.com\n\n"
+        "Final-Recipient: RFC822; bob@#example.net\nAction: failed\nStatus: 5.1.2\n"
+        "Diagnostic-Code: SMTP; 550 Host unknown\n\n--B--\n";
+    auto res = shared_analyzer().analyze(msg);
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "bob@#example.net");
+    EXPECT_EQ(res.records[0].reason, "hostunknown");
+    ASSERT_FALSE(res.records[0].warnings.empty());
+    EXPECT_NE(res.records[0].warnings[0].find("malformed"), std::string::npos);
+    EXPECT_EQ(util::malformed_address("two@@example.net"), "");
+    EXPECT_EQ(util::malformed_address("not an address"), "");
+}
+
 TEST(codes, enhanced_status_skips_ip_addresses_and_versions) {
     EXPECT_EQ(dsn::find_enhanced_status("host 192.0.2.1 said: 550 5.7.1 blocked"), "5.7.1");
     EXPECT_EQ(dsn::find_enhanced_status("Postfix 3.5.1.2 said 4.2.2 over quota"), "4.2.2");

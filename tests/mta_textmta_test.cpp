@@ -1457,7 +1457,8 @@ Content-Type: text/plain
 
 TEST(MtaText, LocalisedOutOfOfficeSubjectsAreAutoReplies) {
     for (const char* subject : {"Fuori ufficio", "Автоответ: Re: отчёт", "Respuesta automática: Presupuesto",
-                                "I will be out of office until Monday", "Automatisch antwoord: offerte"}) {
+                                "I will be out of office until Monday", "Automatisch antwoord: offerte",
+                                "[Automatyczna odpowiedź] oferta"}) {
         std::string m = std::string("From: Maria <maria@example.it>\nTo: alice@example.com\nSubject: ") + subject +
                         "\n\nSono fuori ufficio fino a lunedì.\n";
         analysis a = run(m);

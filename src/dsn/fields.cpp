@@ -169,6 +169,7 @@ report parse(std::string_view text, const limits& lim) {
                 // ("utf-8; user@例子.中国" keeps its type: clean_address reads RFC 6533's form.)
                 std::string addr = util::istarts_with(util::trim(value), "utf-8;") ? util::clean_address(util::trim(value), true)
                                                                                    : util::clean_address(typed_value(value), /*allow_local=*/true);
+                if (addr.empty()) addr = util::malformed_address(typed_value(value));
                 if (is_final) {
                     // A source route ("rfc822;@relay.example.net:user@host", RFC 5321 appendix C) names
                     // the relay's internal address; the address the sender wrote is then the

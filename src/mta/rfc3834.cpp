@@ -20,6 +20,8 @@ bool looks_auto_reply(const context& ctx) {
         return true;
     if (util::iequals(util::trim(h.get("Precedence")), "auto_reply")) return true;
     std::string_view s = util::trim(ctx.subject);
+    // ("[Automatyczna odpowiedź] ..." brackets the prefix.)
+    if (!s.empty() && s.front() == '[') s = util::trim(s.substr(1));
     // The responders' own subject prefixes, in the languages mail clients ship.
     static constexpr std::string_view prefixes[] = {
         "Automatic reply:", "Auto reply:", "Auto-reply:", "Autoreply:", "Auto:", "Out of Office", "Out of the office", "OOO:",

@@ -220,6 +220,9 @@ verdict classifier::decide(const evidence& ev) const {
         // (A reply that only says "rejected" or "recipient rejected" says nothing against the status.)
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user) &&
                      text_rule != "filtered.vague.refusal";
+        // A mailbox said in so many words to be suspended or disabled exists ("550 5.1.1 [SUSPEND]
+        // Mailbox currently suspended"); an "inactive address" is how some providers word a closed one.
+        if (text_reason == "suspend" && (util::icontains(text, "suspended") || util::icontains(text, "disabled"))) other = true;
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
     } else if (text_reason == "userunknown" && !sm.decisive && !util::istarts_with(text, "mail.local:") &&

@@ -153,6 +153,21 @@ std::string clean_address(std::string_view s, bool allow_local) {
     return out;
 }
 
+// An address the sender mistyped into something no domain can be ("ann@#example.net",
+// "bob@example..com"): still the recipient the report is about, kept as written when it is one
+// token with one '@' inside it.
+std::string malformed_address(std::string_view v) {
+    v = trim(v);
+    if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
+    std::size_t at = v.find('@');
+    if (v.empty() || v.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 == v.size() || v.find('@', at + 1) != std::string_view::npos)
+        return {};
+    for (char c : v)
+        if (is_space(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '"' || c == ',' || c == ';' || static_cast<unsigned char>(c) < 0x20)
+            return {};
+    return std::string(v);
+}
+
 std::vector<std::string> find_addresses(std::string_view text, std::size_t max) {
     std::vector<std::string> out;
     std::unordered_set<std::string> seen;

@@ -14,6 +14,11 @@ namespace ricochet::util {
 /// delivery report; addresses found in free text always need a dotted domain.
 std::string clean_address(std::string_view s, bool allow_local = false);
 
+/// An address mistyped into something no domain can be ("ann@#example.net", "bob@example..com"),
+/// kept as written when it is one token with one '@' inside it; empty otherwise. For the address
+/// fields of a report, where it is still the recipient the report is about.
+std::string malformed_address(std::string_view s);
+
 /// True for local@domain where the domain has a dot or is an address literal.
 bool looks_like_address(std::string_view s, bool allow_local = false) noexcept;
 /// An internationalised address (RFC 6531): as looks_like_address, and the domain may be UTF-8.
