@@ -563,7 +563,43 @@ Status: 5.2.2
     std::string plain = fwd;
     plain.replace(plain.find("From: MAILER-DAEMON@mx.example.org (Mail Delivery System)"), 57, "From: Kim <kim@example.net>");
     plain.replace(plain.find("multipart/report; report-type=delivery-status;"), 46, "multipart/mixed;");
+    plain.replace(plain.find("Subject: Undelivered Mail Returned to Sender\nMIME"), 44, "Subject: Our plan for the third quarter");
     EXPECT_EQ(shared_analyzer().analyze(plain).kind, message_kind::not_bounce);
+
+    // A plain-text notice from the null sender (no report part, no daemon name) is recognised by
+    // its failure subject.
+    const std::string qmail_fwd = R"MSG(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: Fwd: failure notice
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: text/plain
+
+See attached.
+
+--outer
+Content-Type: message/rfc822
+
+From: <>
+To: ivy@example.org
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<lee@example.net>:
+Sorry, no mailbox here by that name. (#5.1.1)
+
+--outer--
+)MSG";
+    auto q = shared_analyzer().analyze(qmail_fwd);
+    ASSERT_EQ(q.kind, message_kind::bounce);
+    ASSERT_EQ(q.records.size(), 1u);
+    EXPECT_EQ(q.records[0].recipient, "lee@example.net");
+    EXPECT_EQ(q.records[0].reason, "userunknown");
 }
 
 TEST(analyzer, bad_input_is_an_answer_not_a_crash) {

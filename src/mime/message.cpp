@@ -132,6 +132,22 @@ std::string strip_html(std::string_view html) {
     return out;
 }
 
+// The signs, in an attached message's own headers, that it is a delivery report: a mail
+// system's sender or the null sender, or a failure subject. (Ordinary attached originals are not
+// copied; the formats themselves decide later whether the copy is a bounce.)
+bool looks_like_report(const header_block& h) {
+    std::string_view from = h.get("From");
+    for (std::string_view w : {"mailer-daemon", "postmaster", "post_master", "mail delivery", "mail administrator", "ndr administrator"})
+        if (util::icontains(from, w)) return true;
+    if (util::trim(from) == "<>") return true;
+    std::string_view subject = h.get("Subject");
+    for (std::string_view w : {"undeliver", "undelivered", "returned mail", "failure notice", "delivery status", "delivery fail",
+                               "not delivered", "could not be delivered", "nondeliverable", "non-deliverable", "unzustellbar", "non remis",
+                               "メールエラー", "未送達", "退信", "投递失败"})
+        if (util::icontains(subject, w)) return true;
+    return false;
+}
+
 struct walker {
     const limits& lim;
     message_view& view;
@@ -155,8 +171,7 @@ struct walker {
         // names no recipient. Only reports, so ordinary originals are never copied.
         GMimeObject* top = g_mime_message_get_mime_part(msg);
         std::string top_type = top ? lower_type(g_mime_object_get_content_type(top)) : std::string();
-        std::string_view orig_from = view.original_headers.get("From");
-        if (top_type == "multipart/report" || util::icontains(orig_from, "mailer-daemon") || util::icontains(orig_from, "postmaster")) {
+        if (top_type == "multipart/report" || looks_like_report(view.original_headers)) {
             gptr<GMimeStream> mem(g_mime_stream_mem_new());
             g_mime_object_write_to_stream(GMIME_OBJECT(msg), nullptr, mem.get());
             GByteArray* arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
