@@ -86,6 +86,83 @@ std::string recipient_from_original(const mime::header_block& h) {
     return {};
 }
 
+// A message forwarded in the body by a mail client: a marker line ("---------- Forwarded message
+// ---------", "-------- Forwarded Message --------", "Begin forwarded message:", "-----Original
+// Message-----") and the forwarded message's From/Date/Sent/Subject/To lines. Returns that message
+// rebuilt (its header lines, a blank line, the text after them), or empty when there is none.
+std::string forwarded_inline(std::string_view body) {
+    static constexpr std::string_view markers[] = {"forwarded message", "original message", "begin forwarded message",
+                                                   "message transféré", "message d'origine", "weitergeleitete nachricht",
+                                                   "ursprüngliche nachricht", "mensaje reenviado", "mensaje original",
+                                                   "messaggio inoltrato", "messaggio originale", "转发的邮件", "原始邮件"};
+    std::size_t pos = 0;
+    const std::size_t limit = std::min<std::size_t>(body.size(), 65536);
+    while (pos < limit) {
+        std::size_t eol = body.find('\n', pos);
+        if (eol == std::string_view::npos) eol = body.size();
+        std::string_view line = util::trim(body.substr(pos, eol - pos));
+        pos = eol + 1;
+        if (line.size() > 80 || line.empty()) continue;
+        bool marker = false;
+        for (std::string_view m : markers) marker = marker || util::icontains(line, m);
+        // ("---------- Forwarded message ---------" and "Begin forwarded message:" are lines of
+        // their own: a sentence that mentions an original message is not one.)
+        if (!marker || !(line.front() == '-' || line.front() == '_' || line.back() == ':' || line.front() == '=')) continue;
+        // The forwarded header lines, after at most one blank line.
+        std::string hdr;
+        std::size_t p = pos;
+        bool seen_from = false, blank_ok = true;
+        while (p < body.size()) {
+            std::size_t e = body.find('\n', p);
+            if (e == std::string_view::npos) e = body.size();
+            std::string_view l = body.substr(p, e - p);
+            if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+            std::string_view t = util::trim(l);
+            // Bold markers some clients write in plain text ("*From:* ...").
+            std::string plain;
+            for (char c : t)
+                if (c != '*') plain += c;
+            if (plain.empty()) {
+                if (hdr.empty() && blank_ok) {
+                    blank_ok = false;
+                    p = e + 1;
+                    continue;
+                }
+                p = e + 1;
+                break;
+            }
+            std::size_t colon = plain.find(':');
+            std::string_view name = colon == std::string::npos ? std::string_view() : util::trim(std::string_view(plain).substr(0, colon));
+            static constexpr std::string_view names[] = {"from", "date", "sent", "to", "cc", "subject", "reply-to", "von", "datum",
+                                                         "an", "betreff", "de", "envoyé", "à", "objet", "para", "asunto", "enviado",
+                                                         "da", "inviato", "a", "oggetto", "发件人", "发送时间", "收件人", "主题"};
+            bool known = false;
+            for (std::string_view n : names) known = known || util::iequals(name, n);
+            if (!known) {
+                if (hdr.empty()) break;
+                p = e == body.size() ? e : p;  // the header lines end; the text begins here
+                break;
+            }
+            static constexpr std::string_view from_names[] = {"from", "von", "de", "da", "发件人"};
+            bool is_from = false;
+            for (std::string_view n : from_names) is_from = is_from || util::iequals(name, n);
+            std::string_view value = util::trim(std::string_view(plain).substr(colon + 1));
+            std::string canon = is_from ? "From" : (util::iequals(name, "subject") || util::iequals(name, "betreff") || util::iequals(name, "objet") ||
+                                                    util::iequals(name, "asunto") || util::iequals(name, "oggetto") || name == "主题")
+                                                       ? "Subject"
+                                                   : (util::iequals(name, "date") || util::iequals(name, "sent") || util::iequals(name, "datum"))
+                                                       ? "Date"
+                                                       : "X-Forwarded-" + std::string(util::iequals(name, "to") ? "To" : "Field");
+            seen_from = seen_from || is_from;
+            hdr += canon + ": " + std::string(value) + "\n";
+            p = e + 1;
+        }
+        if (!seen_from || hdr.empty()) continue;
+        return hdr + "\n" + std::string(body.substr(std::min(p, body.size())));
+    }
+    return {};
+}
+
 // A relay that sums up the remote reply in its own words and quotes it after the code:
 // "5.1.0 - Unknown address error 550-'5.2.2 <user@example.jp>... Mailbox Full' (delivery attempts: 0)".
 // Returns the quoted reply with its code ("550 5.2.2 <user@example.jp>... Mailbox Full"), or empty.
@@ -305,6 +382,17 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
         if (inner.kind == message_kind::bounce && names_a_recipient(inner.records)) {
             for (auto& r : inner.records) r.warnings.push_back("read from a delivery report attached to the message (a forwarded bounce)");
             return inner;
+        }
+    }
+    // A bounce a person forwarded in the body of their message (pasted under "Forwarded message"
+    // with its From and Subject lines): read the forwarded part as a message of its own.
+    if (!names_a_recipient(recs) && depth == 0) {
+        if (std::string fwd = forwarded_inline(body); !fwd.empty()) {
+            analysis inner = analyze_message(im, fwd, depth + 1);
+            if (inner.kind == message_kind::bounce && names_a_recipient(inner.records)) {
+                for (auto& r : inner.records) r.warnings.push_back("read from a bounce forwarded in the message body");
+                return inner;
+            }
         }
     }
     if (mta_name.empty()) return out;  // not a bounce

@@ -602,6 +602,84 @@ Sorry, no mailbox here by that name. (#5.1.1)
     EXPECT_EQ(q.records[0].reason, "userunknown");
 }
 
+TEST(analyzer, a_bounce_forwarded_in_the_body_is_read_from_the_forwarded_part) {
+    // Gmail-style forward: marker line, the bounce's From/Date/Subject/To, then its text.
+    const std::string gmail = R"MSG(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: Fwd: Delivery Status Notification (Failure)
+Content-Type: text/plain; charset=UTF-8
+
+Can you tell me what went wrong?
+
+---------- Forwarded message ---------
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+Date: Tue, 5 Mar 2024 at 10:12
+Subject: Delivery Status Notification (Failure)
+To: <ivy@example.org>
+
+
+** Address not found **
+
+Your message wasn't delivered to nora@example.net because the address couldn't be found, or is unable to receive mail.
+
+The response from the remote server was:
+550 5.1.1 The email account that you tried to reach does not exist.
+)MSG";
+    auto g = shared_analyzer().analyze(gmail);
+    ASSERT_EQ(g.kind, message_kind::bounce);
+    ASSERT_EQ(g.records.size(), 1u);
+    EXPECT_EQ(g.records[0].recipient, "nora@example.net");
+    EXPECT_EQ(g.records[0].reason, "userunknown");
+    bool said = false;
+    for (const auto& w : g.records[0].warnings) said = said || w.find("forwarded in the message body") != std::string::npos;
+    EXPECT_TRUE(said);
+
+    // Outlook-style: "-----Original Message-----" with From/Sent/To/Subject lines.
+    const std::string outlook = R"MSG(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: FW: Undelivered Mail Returned to Sender
+Content-Type: text/plain; charset=UTF-8
+
+FYI
+
+-----Original Message-----
+From: Mail Delivery System <MAILER-DAEMON@mail.example.org>
+Sent: Tuesday, March 5, 2024 10:12 AM
+To: Ivy <ivy@example.org>
+Subject: Undelivered Mail Returned to Sender
+
+This is the mail system at host mail.example.org.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<otto@example.net>: host mx.example.net[192.0.2.8] said: 552 5.2.2 <otto@example.net>:
+    Mailbox full (in reply to RCPT TO command)
+)MSG";
+    auto o = shared_analyzer().analyze(outlook);
+    ASSERT_EQ(o.records.size(), 1u);
+    EXPECT_EQ(o.records[0].recipient, "otto@example.net");
+    EXPECT_EQ(o.records[0].reason, "mailboxfull");
+
+    // A reply that quotes an ordinary message under the same marker stays a person's mail.
+    const std::string reply = R"MSG(From: Ivy <ivy@example.org>
+To: bob@example.net
+Subject: RE: lunch
+Content-Type: text/plain; charset=UTF-8
+
+Sounds good.
+
+-----Original Message-----
+From: Bob <bob@example.net>
+Sent: Tuesday, March 5, 2024 10:12 AM
+To: Ivy <ivy@example.org>
+Subject: lunch
+
+Thursday at noon?
+)MSG";
+    EXPECT_EQ(shared_analyzer().analyze(reply).kind, message_kind::not_bounce);
+}
+
 TEST(analyzer, bad_input_is_an_answer_not_a_crash) {
     const auto& a = shared_analyzer();
     EXPECT_EQ(a.analyze("").error, error_code::empty_input);
