@@ -410,6 +410,42 @@ hello
     EXPECT_EQ(r.reason, "mailererror");
 }
 
+TEST(MtaText, PostfixLocalUnknownUserIsUnknownWhateverTheStatus) {
+    // Postfix's local delivery agent, not a remote server, says the user is unknown: there was no
+    // SMTP exchange, so a plain 5.0.0 does not turn it into a filter's refusal.
+    analysis a = run(R"(From: MAILER-DAEMON@mail.example.org (Mail Delivery System)
+To: sender@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BND"
+
+--BND
+Content-Type: text/plain
+
+This is the mail system at host mail.example.org.
+
+<42@mail.example.org> (expanded from <42>): unknown user: "42"
+
+--BND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.org
+X-Postfix-Queue-ID: 7C1D2E3F40
+
+Final-Recipient: rfc822; 42@mail.example.org
+Original-Recipient: rfc822; 42
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: X-Postfix; unknown user: "42"
+
+--BND--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "42@mail.example.org");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+    EXPECT_TRUE(a.records[0].hard);
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

@@ -204,6 +204,10 @@ verdict classifier::decide(const evidence& ev) const {
         v.rule = std::string(rule);
     };
 
+    // The reporting host's own delivery agent speaking (Postfix local(8) "unknown user: \"ann\"",
+    // a pipe's exit text): no SMTP reply, so no question of which SMTP command it answered.
+    const bool local_delivery = ev.reply_code.empty() && (util::iequals(ev.diagnostic_type, "x-postfix") ||
+                                                          util::iequals(ev.diagnostic_type, "x-unix") || util::iequals(ev.diagnostic_type, "x-local"));
     // A 2xx reply code with no status and a failure named in the text ("(reason: 255)", a
     // program's exit status) is not a success report.
     if (cls == '2' && ev.status.empty() && (hit >= 0 || ev.action == "failed" || ev.action == "delayed")) cls = 0;
@@ -225,7 +229,7 @@ verdict classifier::decide(const evidence& ev) const {
         if (text_reason == "suspend" && (util::icontains(text, "suspended") || util::icontains(text, "disabled"))) other = true;
         if (other) pick(text_reason, text_rule);
         else pick("userunknown", status_rule);
-    } else if (text_reason == "userunknown" && !sm.decisive && !util::istarts_with(text, "mail.local:") &&
+    } else if (text_reason == "userunknown" && !sm.decisive && !util::istarts_with(text, "mail.local:") && !local_delivery &&
                (ev.command == "DATA" || (ev.whole_report && ev.command.empty())) &&
                !util::istarts_with(ev.status.substr(std::min<std::size_t>(1, ev.status.size())), ".1.")) {
         // "User unknown" that is not the answer to RCPT, in a whole report that would have said so
