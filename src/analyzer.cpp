@@ -401,7 +401,7 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     const mime::header_block* orig = &view.original_headers;
     if (!view.has_original && mta::inline_original(body, lim, inline_hdr)) orig = &inline_hdr;
     original_message original = original_of(*orig);
-    if (recs.size() == 1 && recs[0].recipient.empty() && mta_name != "arf") {
+    if (recs.size() == 1 && recs[0].recipient.empty()) {
         if (std::string guess = recipient_from_original(*orig); !guess.empty()) {
             recs[0].recipient = guess;
             recs[0].warnings.push_back("the bounce names no recipient: address taken from the returned message's headers");

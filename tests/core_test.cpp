@@ -167,6 +167,27 @@ TEST(analyzer, a_mistyped_recipient_is_kept_as_written_and_flagged) {
     EXPECT_EQ(util::malformed_address("not an address"), "");
 }
 
+TEST(analyzer, a_feedback_report_without_an_address_takes_the_returned_copy_s_recipient) {
+    // A feedback loop that redacts its own fields: the complaint is still about the mailbox the
+    // returned copy was delivered to (its Received "for" clause).
+    const std::string msg =
+        "From: MAILER-DAEMON\n"
+        "To: abuse-desk@example.com\n"
+        "Subject: Email Feedback Report for IP 192.0.2.1\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\n"
+        "--F\nContent-Type: text/plain\n\nThis is an email abuse report.\n\n"
+        "--F\nContent-Type: message/feedback-report\n\n"
+        "Feedback-Type: abuse\nUser-Agent: ExampleFBL\nVersion: 0.1\nSource-IP: 192.0.2.1\nRedacted-Address: redacted\n\n"
+        "--F\nContent-Type: message/rfc822\n\n"
+        "Received: from out.example.com by mx.example.net with ESMTP\n\tfor <pat@example.net>; Thu, 19 May 2016 05:36:35 -0400\n"
+        "From: News <news@example.com>\nSubject: offers\n\nhello\n--F--\n";
+    auto res = shared_analyzer().analyze(msg);
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].reason, "feedback");
+    EXPECT_EQ(res.records[0].recipient, "pat@example.net");
+}
+
 TEST(codes, enhanced_status_skips_ip_addresses_and_versions) {
     EXPECT_EQ(dsn::find_enhanced_status("host 192.0.2.1 said: 550 5.7.1 blocked"), "5.7.1");
     EXPECT_EQ(dsn::find_enhanced_status("Postfix 3.5.1.2 said 4.2.2 over quota"), "4.2.2");
