@@ -401,6 +401,22 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     const mime::header_block* orig = &view.original_headers;
     if (!view.has_original && mta::inline_original(body, lim, inline_hdr)) orig = &inline_hdr;
     original_message original = original_of(*orig);
+    // Records that name no recipient, as many as the addresses the bounce's X-Failed-Recipients
+    // header lists: those addresses, in order.
+    {
+        std::size_t unnamed = static_cast<std::size_t>(std::count_if(recs.begin(), recs.end(), [](const record& r) { return r.recipient.empty(); }));
+        if (unnamed > 0 && view.headers.has("X-Failed-Recipients")) {
+            std::vector<std::string> failed = util::find_addresses(view.headers.get("X-Failed-Recipients"), lim.max_recipients);
+            std::vector<std::string> fresh;
+            for (auto& a : failed)
+                if (std::none_of(recs.begin(), recs.end(), [&](const record& r) { return util::iequals(r.recipient, a); })) fresh.push_back(a);
+            if (fresh.size() == unnamed) {
+                std::size_t k = 0;
+                for (auto& r : recs)
+                    if (r.recipient.empty()) r.recipient = fresh[k++];
+            }
+        }
+    }
     if (recs.size() == 1 && recs[0].recipient.empty()) {
         if (std::string guess = recipient_from_original(*orig); !guess.empty()) {
             recs[0].recipient = guess;

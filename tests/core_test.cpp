@@ -188,6 +188,21 @@ TEST(analyzer, a_feedback_report_without_an_address_takes_the_returned_copy_s_re
     EXPECT_EQ(res.records[0].recipient, "pat@example.net");
 }
 
+TEST(analyzer, a_report_block_without_a_recipient_takes_the_x_failed_recipients_address) {
+    const std::string msg =
+        "From: postmaster@mx.example.com\n"
+        "To: sender@example.net\n"
+        "Subject: Undeliverable: budget\n"
+        "X-Failed-Recipients: ruth@example.org\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n\n"
+        "--R\nContent-Type: text/plain\n\nDelivery has failed to these recipients.\n\n"
+        "--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\nAction: failed\nStatus: 5.1.1\n\n--R--\n";
+    auto res = shared_analyzer().analyze(msg);
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "ruth@example.org");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+}
+
 TEST(codes, enhanced_status_skips_ip_addresses_and_versions) {
     EXPECT_EQ(dsn::find_enhanced_status("host 192.0.2.1 said: 550 5.7.1 blocked"), "5.7.1");
     EXPECT_EQ(dsn::find_enhanced_status("Postfix 3.5.1.2 said 4.2.2 over quota"), "4.2.2");

@@ -238,9 +238,11 @@ verdict classifier::decide(const evidence& ev) const {
         // mailbox (the message, not the address, was refused). A bare pasted line has no such
         // context and keeps its plain meaning.
         pick("filtered", ev.command == "DATA" ? "userunknown-at-data" : "userunknown-not-at-rcpt");
-    } else if (sm.decisive && sm.reason == "exceedlimit" && text_reason == "mesgtoobig") {
+    } else if (sm.decisive && sm.reason == "exceedlimit" && (text_reason == "mesgtoobig" || text_reason == "mailboxfull")) {
         // x.2.3 is "message length exceeds administrative limit"; when the server says the limit
-        // is its own fixed maximum message size, the message is too big for any mailbox there.
+        // is its own fixed maximum message size, the message is too big for any mailbox there;
+        // when it says the mailbox's quota is used up ("maildir has overdrawn his diskspace
+        // quota"), the mailbox is full whatever the message's size.
         pick(text_reason, text_rule);
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
