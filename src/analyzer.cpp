@@ -95,69 +95,55 @@ std::string forwarded_inline(std::string_view body) {
                                                    "message transféré", "message d'origine", "weitergeleitete nachricht",
                                                    "ursprüngliche nachricht", "mensaje reenviado", "mensaje original",
                                                    "messaggio inoltrato", "messaggio originale", "转发的邮件", "原始邮件"};
-    std::size_t pos = 0;
+    // The header names mail clients write there, in their languages, and the field each stands for.
+    struct field_name {
+        std::string_view name, field;
+    };
+    static constexpr field_name names[] = {
+        {"from", "From"},       {"von", "From"},       {"de", "From"},         {"da", "From"},          {"发件人", "From"},
+        {"subject", "Subject"}, {"betreff", "Subject"}, {"objet", "Subject"},   {"asunto", "Subject"},   {"oggetto", "Subject"},
+        {"主题", "Subject"},     {"date", "Date"},       {"sent", "Date"},       {"datum", "Date"},       {"envoyé", "Date"},
+        {"enviado", "Date"},    {"inviato", "Date"},    {"发送时间", "Date"},    {"to", "X-Forwarded-To"}, {"an", "X-Forwarded-To"},
+        {"à", "X-Forwarded-To"}, {"para", "X-Forwarded-To"}, {"a", "X-Forwarded-To"}, {"收件人", "X-Forwarded-To"},
+        {"cc", "X-Forwarded-Cc"}, {"reply-to", "X-Forwarded-Reply-To"}};
+    auto line_at = [&](std::size_t p, std::size_t& next) {
+        std::size_t e = body.find('\n', p);
+        if (e == std::string_view::npos) e = body.size();
+        next = e + 1;
+        return util::trim(body.substr(p, e - p));
+    };
     const std::size_t limit = std::min<std::size_t>(body.size(), 65536);
-    while (pos < limit) {
-        std::size_t eol = body.find('\n', pos);
-        if (eol == std::string_view::npos) eol = body.size();
-        std::string_view line = util::trim(body.substr(pos, eol - pos));
-        pos = eol + 1;
-        if (line.size() > 80 || line.empty()) continue;
-        bool marker = false;
-        for (std::string_view m : markers) marker = marker || util::icontains(line, m);
-        // ("---------- Forwarded message ---------" and "Begin forwarded message:" are lines of
-        // their own: a sentence that mentions an original message is not one.)
-        if (!marker || !(line.front() == '-' || line.front() == '_' || line.back() == ':' || line.front() == '=')) continue;
-        // The forwarded header lines, after at most one blank line.
+    for (std::size_t pos = 0, next = 0; pos < limit; pos = next) {
+        std::string_view line = line_at(pos, next);
+        if (line.empty() || line.size() > 80) continue;
+        // A marker is a line of its own ("---------- Forwarded message ---------", "Begin forwarded
+        // message:"): a sentence that mentions an original message is not one.
+        if (!(line.front() == '-' || line.front() == '_' || line.front() == '=' || line.back() == ':')) continue;
+        if (std::none_of(std::begin(markers), std::end(markers), [&](std::string_view m) { return util::icontains(line, m); })) continue;
+        // The forwarded header lines, after at most one blank line; the text starts after them.
         std::string hdr;
-        std::size_t p = pos;
-        bool seen_from = false, blank_ok = true;
-        while (p < body.size()) {
-            std::size_t e = body.find('\n', p);
-            if (e == std::string_view::npos) e = body.size();
-            std::string_view l = body.substr(p, e - p);
-            if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-            std::string_view t = util::trim(l);
-            // Bold markers some clients write in plain text ("*From:* ...").
+        bool from = false;
+        std::size_t p = next, after = next;
+        for (bool blank_seen = false; p < body.size(); p = after) {
             std::string plain;
-            for (char c : t)
-                if (c != '*') plain += c;
+            for (char c : line_at(p, after))
+                if (c != '*') plain += c;  // bold markers some clients write in plain text ("*From:* ...")
             if (plain.empty()) {
-                if (hdr.empty() && blank_ok) {
-                    blank_ok = false;
-                    p = e + 1;
-                    continue;
+                if (!hdr.empty() || blank_seen) {
+                    p = after;
+                    break;
                 }
-                p = e + 1;
-                break;
+                blank_seen = true;
+                continue;
             }
             std::size_t colon = plain.find(':');
             std::string_view name = colon == std::string::npos ? std::string_view() : util::trim(std::string_view(plain).substr(0, colon));
-            static constexpr std::string_view names[] = {"from", "date", "sent", "to", "cc", "subject", "reply-to", "von", "datum",
-                                                         "an", "betreff", "de", "envoyé", "à", "objet", "para", "asunto", "enviado",
-                                                         "da", "inviato", "a", "oggetto", "发件人", "发送时间", "收件人", "主题"};
-            bool known = false;
-            for (std::string_view n : names) known = known || util::iequals(name, n);
-            if (!known) {
-                if (hdr.empty()) break;
-                p = e == body.size() ? e : p;  // the header lines end; the text begins here
-                break;
-            }
-            static constexpr std::string_view from_names[] = {"from", "von", "de", "da", "发件人"};
-            bool is_from = false;
-            for (std::string_view n : from_names) is_from = is_from || util::iequals(name, n);
-            std::string_view value = util::trim(std::string_view(plain).substr(colon + 1));
-            std::string canon = is_from ? "From" : (util::iequals(name, "subject") || util::iequals(name, "betreff") || util::iequals(name, "objet") ||
-                                                    util::iequals(name, "asunto") || util::iequals(name, "oggetto") || name == "主题")
-                                                       ? "Subject"
-                                                   : (util::iequals(name, "date") || util::iequals(name, "sent") || util::iequals(name, "datum"))
-                                                       ? "Date"
-                                                       : "X-Forwarded-" + std::string(util::iequals(name, "to") ? "To" : "Field");
-            seen_from = seen_from || is_from;
-            hdr += canon + ": " + std::string(value) + "\n";
-            p = e + 1;
+            const field_name* f = std::find_if(std::begin(names), std::end(names), [&](const field_name& n) { return util::iequals(name, n.name); });
+            if (f == std::end(names)) break;  // the text begins at this line
+            from = from || f->field == "From";
+            hdr.append(f->field).append(": ").append(util::trim(std::string_view(plain).substr(colon + 1))).append("\n");
         }
-        if (!seen_from || hdr.empty()) continue;
+        if (!from) continue;
         return hdr + "\n" + std::string(body.substr(std::min(p, body.size())));
     }
     return {};
