@@ -110,6 +110,33 @@ Thanks,
 Google Groups
 )";
 
+TEST(MtaProvider, YahooCountryDomainsSayNoSuchAccountTheSameWay) {
+    // Yahoo's national domains word a missing account like yahoo.com does; the notice names no
+    // SMTP command, and the phrase still means the mailbox does not exist.
+    auto res = run(R"(From: MAILER-DAEMON@yahoo.fr
+To: bounces@example.org
+Subject: Delivery failure
+
+Message from yahoo.fr.
+Unable to deliver message to the following address(es).
+
+<lea.martin@yahoo.fr>:
+This user doesn't have a yahoo.fr account (lea.martin@yahoo.fr) [0]
+
+--- Original message follows.
+
+From: News <news@example.org>
+To: <lea.martin@yahoo.fr>
+Subject: Bulletin
+
+hello
+)");
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "lea.martin@yahoo.fr");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+    EXPECT_TRUE(res.records[0].hard);
+}
+
 TEST(MtaProvider, GoogleGroupsRefusal) {
     auto res = run(google_groups);
     ASSERT_EQ(res.records.size(), 1u);

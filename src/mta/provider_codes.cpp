@@ -53,6 +53,13 @@ verdict google(std::string_view d) {
     return {};
 }
 
+// Yahoo's country domains: yahoo.fr, yahoo.co.uk, yahoo.com.ar, mx.mail.yahoo.de ...
+bool yahoo_country_domain(std::string_view host) {
+    std::size_t at = host.rfind('@');
+    if (at != std::string_view::npos) host = host.substr(at + 1);
+    return util::istarts_with(host, "yahoo.") || util::icontains(host, ".yahoo.");
+}
+
 verdict yahoo(std::string_view d) {
     // "554 delivery error: dd This user doesn't have a yahoo.com account (...) [0]"
     if (util::icontains(d, "This user doesn't have a") && util::icontains(d, "account")) return {"userunknown", "yahoo-no-such-account"};
@@ -188,7 +195,7 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
     }
     if (util::icontains(d, "yahoo.com") || util::icontains(d, "yahoodns.net") || util::icontains(d, "verizonmedia.com") ||
         util::icontains(d, "yahooinc.com") || under(host, {"yahoo.com", "yahoo.co.jp", "yahoodns.net", "aol.com", "ymail.com", "rocketmail.com"}) ||
-        util::icontains(d, "dd This user doesn't have a")) {
+        util::icontains(d, "dd This user doesn't have a") || util::icontains(d, "doesn't have a yahoo.") || yahoo_country_domain(host)) {
         if (verdict v = yahoo(d); !v.first.empty()) return v;
     }
     if (util::icontains(d, "outlook.com") || util::icontains(d, "RESOLVER.") || util::icontains(d, "sender.office.com") ||
