@@ -446,6 +446,30 @@ Diagnostic-Code: X-Postfix; unknown user: "42"
     EXPECT_TRUE(a.records[0].hard);
 }
 
+TEST(MtaText, SendmailGivingUpOnARefusedConnectionIsAnExpiry) {
+    // No delivery-status part: the address is listed under "permanent fatal errors" and the
+    // transcript says the connection kept being refused until the queue gave up.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@mta.example.jp>
+To: sender@example.jp
+Subject: Returned mail: see transcript for details
+
+The original message was received at Mon, 4 Mar 2024 09:00:00 +0900
+from localhost [127.0.0.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<tama@example.net>
+
+   ----- Transcript of session follows -----
+<tama@example.net>... Deferred: Connection refused by mx.example.net.
+Message could not be delivered for 5 days
+Message will be deleted from queue
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "tama@example.net");
+    EXPECT_EQ(a.records[0].action, "failed");
+    EXPECT_EQ(a.records[0].reason, "expired");
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

@@ -328,6 +328,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (r.remote_mta.empty()) r.remote_mta = e->remote;
         }
         if (r.action.empty() && delayed) r.action = "delayed";
+        // Listed under "permanent fatal errors": Sendmail has given up on it.
+        if (r.action.empty() && h) r.action = "failed";
     };
 
     if (!rep.recipients.empty()) {
