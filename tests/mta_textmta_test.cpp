@@ -470,6 +470,23 @@ Message will be deleted from queue
     EXPECT_EQ(a.records[0].reason, "expired");
 }
 
+TEST(MtaText, AGenericNoticeThatGaveUpConnectingIsAnExpiry) {
+    // A notice in no known layout: it gave up on a server it could not connect to (no reply code,
+    // no status, no "still trying"): the queue expired.
+    analysis a = run(R"(From: postmaster@relay.example.com
+To: sender@example.com
+Subject: Undeliverable: offer
+
+Unable to deliver message to the following recipients, due to being unable to connect
+successfully to the destination mail server.
+
+       mio@example.net
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "mio@example.net");
+    EXPECT_EQ(a.records[0].reason, "expired");
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

@@ -229,7 +229,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (std::string before = paragraph_before(text, at); !before.empty()) para = before + ' ' + para;
         }
         record r = make_record(a, para);
+        // A notice that quotes no reply and is not a warning reports a final failure.
         if (still_trying) r.action = "delayed";
+        else if (dsn::find_reply_code(r.diagnostic).empty() && dsn::find_enhanced_status(r.diagnostic).empty()) r.action = "failed";
         r.warnings.push_back("plain-text bounce of an unrecognised format: recipients and text found by heuristics");
         out.push_back(std::move(r));
     }
