@@ -246,6 +246,11 @@ verdict classifier::decide(const evidence& ev) const {
         pick(text_reason, text_rule);
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
+    } else if (ev.reply_code == "551" && (ev.status.empty() || util::iends_with(ev.status, ".0.0")) &&
+               (text_reason.empty() || text_reason == "userunknown" || text_reason == "onhold")) {
+        // 551 is "user not local" (RFC 5321 section 4.2.2): the mailbox is not, or no longer, here
+        // ("551 not our customer"); Sendmail reports it as 5.1.6.
+        pick("hasmoved", "reply-551-user-not-local");
     } else if (!sm.reason.empty() && text_rule == "filtered.vague.refusal" && ev.status.size() > 2 && ev.status.substr(1, 3) == ".1.") {
         // "550 5.1.0 Recipient rejected": the reply says only that the address was refused; the
         // status says it was refused as an address (x.1.x), not by a filter.
