@@ -186,6 +186,13 @@ TEST(analyzer, a_feedback_report_without_an_address_takes_the_returned_copy_s_re
     ASSERT_EQ(res.records.size(), 1u);
     EXPECT_EQ(res.records[0].reason, "feedback");
     EXPECT_EQ(res.records[0].recipient, "pat@example.net");
+
+    // Undisclosed recipients in To: the envelope recipient the receiving system stamped wins.
+    std::string stamped = msg;
+    stamped.replace(stamped.find("From: News <news@example.com>"), 0, "To: undisclosed-recipients:;\nDelivered-To: quinn@example.net\n");
+    auto st = shared_analyzer().analyze(stamped);
+    ASSERT_EQ(st.records.size(), 1u);
+    EXPECT_EQ(st.records[0].recipient, "quinn@example.net");
 }
 
 TEST(analyzer, a_report_block_without_a_recipient_takes_the_x_failed_recipients_address) {

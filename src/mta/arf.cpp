@@ -93,8 +93,11 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (!a.empty() && !seen && rcpts.size() < ctx.lim.max_recipients) rcpts.push_back(a);
         }
     }
-    if (rcpts.empty()) {
-        for (auto& a : util::find_addresses(ctx.msg.original_headers.get("To"), ctx.lim.max_recipients)) rcpts.push_back(a);
+    // Else the reported message's own recipient fields: its To, or the envelope recipient the
+    // receiving system stamped on it (Delivered-To, X-Original-To, Envelope-To).
+    for (std::string_view field : {"To", "Delivered-To", "X-Original-To", "Envelope-To"}) {
+        if (!rcpts.empty()) break;
+        for (auto& a : util::find_addresses(ctx.msg.original_headers.get(field), ctx.lim.max_recipients)) rcpts.push_back(a);
     }
     std::string date = mime::to_rfc3339(line_value(report, "Arrival-Date"));
     if (date.empty()) date = mime::to_rfc3339(line_value(report, "Received-Date"));
