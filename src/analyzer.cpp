@@ -103,9 +103,9 @@ std::string forwarded_inline(std::string_view body) {
         {"from", "From"},       {"von", "From"},       {"de", "From"},         {"da", "From"},          {"发件人", "From"},
         {"subject", "Subject"}, {"betreff", "Subject"}, {"objet", "Subject"},   {"asunto", "Subject"},   {"oggetto", "Subject"},
         {"主题", "Subject"},     {"date", "Date"},       {"sent", "Date"},       {"datum", "Date"},       {"envoyé", "Date"},
-        {"enviado", "Date"},    {"inviato", "Date"},    {"发送时间", "Date"},    {"to", "X-Forwarded-To"}, {"an", "X-Forwarded-To"},
-        {"à", "X-Forwarded-To"}, {"para", "X-Forwarded-To"}, {"a", "X-Forwarded-To"}, {"收件人", "X-Forwarded-To"},
-        {"cc", "X-Forwarded-Cc"}, {"reply-to", "X-Forwarded-Reply-To"}};
+        {"enviado", "Date"},    {"inviato", "Date"},    {"发送时间", "Date"},    {"to", "To"},           {"an", "To"},
+        {"à", "To"},            {"para", "To"},         {"a", "To"},            {"收件人", "To"},          {"cc", "Cc"},
+        {"reply-to", "Reply-To"}};
     auto line_at = [&](std::size_t p, std::size_t& next) {
         std::size_t e = body.find('\n', p);
         if (e == std::string_view::npos) e = body.size();
