@@ -487,6 +487,22 @@ successfully to the destination mail server.
     EXPECT_EQ(a.records[0].reason, "expired");
 }
 
+TEST(MtaText, BareMailboxNamesAreAddressesAtTheReportingSystemsDomain) {
+    // An old-style provider notice that lists its own members by mailbox name only.
+    analysis a = run("From: Mail Delivery Subsystem <MAILER-DAEMON@members.example.com>\n"
+                     "To: <news@example.org>\n"
+                     "Subject: Mail Delivery Problem\n\n"
+                     "Sorry news@example.org. Your mail to the following recipients could not be delivered because they are "
+                     "not accepting mail with attachments or embedded images:\n"
+                     "\tskywalker42\n"
+                     "\tleia.o\n\n");
+    ASSERT_EQ(a.records.size(), 2u);
+    EXPECT_EQ(a.records[0].recipient, "skywalker42@members.example.com");
+    EXPECT_EQ(a.records[1].recipient, "leia.o@members.example.com");
+    EXPECT_EQ(a.records[0].reason, "policyviolation");
+    EXPECT_FALSE(a.records[0].warnings.empty());
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

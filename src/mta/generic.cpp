@@ -236,6 +236,29 @@ bool parse(const context& ctx, std::vector<record>& out) {
         out.push_back(std::move(r));
     }
     if (out.empty()) {
+        // A mail system that names its own users by their bare mailbox names under "the following
+        // recipients" (AOL's "Your mail to the following recipients could not be delivered ...:"
+        // then a tab and "someuser"): those names are addresses at the mail system's own domain.
+        std::string daemon = util::first_address(ctx.from);
+        std::size_t at = daemon.rfind('@');
+        std::size_t intro = util::ifind(text, "following recipients");
+        if (at != std::string::npos && mail_system_local_part(local_part(daemon)) && daemon.find('.', at) != std::string::npos &&
+            intro != std::string_view::npos) {
+            std::size_t eol = text.find('\n', intro);
+            for (std::string_view line : util::lines(eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1))) {
+                std::string_view name = util::trim(line);
+                if (name.empty()) break;
+                if (!util::is_space(line[0]) || name.size() > 64 ||
+                    !std::all_of(name.begin(), name.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c) || c == '.' || c == '_' || c == '-' || c == '+'; }))
+                    break;
+                record r = make_record(std::string(name) + daemon.substr(at), util::squeeze(text.substr(intro, 512)));
+                if (r.recipient.empty() || out.size() >= ctx.lim.max_recipients) break;
+                r.action = "failed";
+                r.warnings.push_back("the bounce names a bare mailbox: completed with the reporting system's domain");
+                out.push_back(std::move(r));
+            }
+            if (!out.empty()) return true;
+        }
         // A delivery failure with no address: report it as a recipient-less record so the failure is
         // not lost, marked as best effort.
         if (!bounce_subject(ctx.subject)) return false;
