@@ -251,7 +251,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
                 if (!util::is_space(line[0]) || name.size() > 64 ||
                     !std::all_of(name.begin(), name.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c) || c == '.' || c == '_' || c == '-' || c == '+'; }))
                     break;
-                record r = make_record(std::string(name) + daemon.substr(at), util::squeeze(text.substr(intro, 512)));
+                std::size_t bol = text.rfind('\n', intro);
+                bol = bol == std::string_view::npos ? 0 : bol + 1;
+                record r = make_record(std::string(name) + daemon.substr(at), util::squeeze(text.substr(bol, eol - bol)));
                 if (r.recipient.empty() || out.size() >= ctx.lim.max_recipients) break;
                 r.action = "failed";
                 r.warnings.push_back("the bounce names a bare mailbox: completed with the reporting system's domain");
