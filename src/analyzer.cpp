@@ -86,69 +86,6 @@ std::string recipient_from_original(const mime::header_block& h) {
     return {};
 }
 
-// A message forwarded in the body by a mail client: a marker line ("---------- Forwarded message
-// ---------", "-------- Forwarded Message --------", "Begin forwarded message:", "-----Original
-// Message-----") and the forwarded message's From/Date/Sent/Subject/To lines. Returns that message
-// rebuilt (its header lines, a blank line, the text after them), or empty when there is none.
-std::string forwarded_inline(std::string_view body) {
-    static constexpr std::string_view markers[] = {"forwarded message", "original message", "begin forwarded message",
-                                                   "message transféré", "message d'origine", "weitergeleitete nachricht",
-                                                   "ursprüngliche nachricht", "mensaje reenviado", "mensaje original",
-                                                   "messaggio inoltrato", "messaggio originale", "转发的邮件", "原始邮件"};
-    // The header names mail clients write there, in their languages, and the field each stands for.
-    struct field_name {
-        std::string_view name, field;
-    };
-    static constexpr field_name names[] = {
-        {"from", "From"},       {"von", "From"},       {"de", "From"},         {"da", "From"},          {"发件人", "From"},
-        {"subject", "Subject"}, {"betreff", "Subject"}, {"objet", "Subject"},   {"asunto", "Subject"},   {"oggetto", "Subject"},
-        {"主题", "Subject"},     {"date", "Date"},       {"sent", "Date"},       {"datum", "Date"},       {"envoyé", "Date"},
-        {"enviado", "Date"},    {"inviato", "Date"},    {"发送时间", "Date"},    {"to", "To"},           {"an", "To"},
-        {"à", "To"},            {"para", "To"},         {"a", "To"},            {"收件人", "To"},          {"cc", "Cc"},
-        {"reply-to", "Reply-To"}};
-    auto line_at = [&](std::size_t p, std::size_t& next) {
-        std::size_t e = body.find('\n', p);
-        if (e == std::string_view::npos) e = body.size();
-        next = e + 1;
-        return util::trim(body.substr(p, e - p));
-    };
-    const std::size_t limit = std::min<std::size_t>(body.size(), 65536);
-    for (std::size_t pos = 0, next = 0; pos < limit; pos = next) {
-        std::string_view line = line_at(pos, next);
-        if (line.empty() || line.size() > 80) continue;
-        // A marker is a line of its own ("---------- Forwarded message ---------", "Begin forwarded
-        // message:"): a sentence that mentions an original message is not one.
-        if (!(line.front() == '-' || line.front() == '_' || line.front() == '=' || line.back() == ':')) continue;
-        if (std::none_of(std::begin(markers), std::end(markers), [&](std::string_view m) { return util::icontains(line, m); })) continue;
-        // The forwarded header lines, after at most one blank line; the text starts after them.
-        std::string hdr;
-        bool from = false;
-        std::size_t p = next, after = next;
-        for (bool blank_seen = false; p < body.size(); p = after) {
-            std::string plain;
-            for (char c : line_at(p, after))
-                if (c != '*') plain += c;  // bold markers some clients write in plain text ("*From:* ...")
-            if (plain.empty()) {
-                if (!hdr.empty() || blank_seen) {
-                    p = after;
-                    break;
-                }
-                blank_seen = true;
-                continue;
-            }
-            std::size_t colon = plain.find(':');
-            std::string_view name = colon == std::string::npos ? std::string_view() : util::trim(std::string_view(plain).substr(0, colon));
-            const field_name* f = std::find_if(std::begin(names), std::end(names), [&](const field_name& n) { return util::iequals(name, n.name); });
-            if (f == std::end(names)) break;  // the text begins at this line
-            from = from || f->field == "From";
-            hdr.append(f->field).append(": ").append(util::trim(std::string_view(plain).substr(colon + 1))).append("\n");
-        }
-        if (!from) continue;
-        return hdr + "\n" + std::string(body.substr(std::min(p, body.size())));
-    }
-    return {};
-}
-
 // A relay that sums up the remote reply in its own words and quotes it after the code:
 // "5.1.0 - Unknown address error 550-'5.2.2 <user@example.jp>... Mailbox Full' (delivery attempts: 0)".
 // Returns the quoted reply with its code ("550 5.2.2 <user@example.jp>... Mailbox Full"), or empty.
@@ -373,7 +310,7 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     // A bounce a person forwarded in the body of their message (pasted under "Forwarded message"
     // with its From and Subject lines): read the forwarded part as a message of its own.
     if (!names_a_recipient(recs) && depth == 0) {
-        if (std::string fwd = forwarded_inline(body); !fwd.empty()) {
+        if (std::string fwd = mta::forwarded_inline(body); !fwd.empty()) {
             analysis inner = analyze_message(im, fwd, depth + 1);
             if (inner.kind == message_kind::bounce && names_a_recipient(inner.records)) {
                 for (auto& r : inner.records) r.warnings.push_back("read from a bounce forwarded in the message body");

@@ -24,6 +24,17 @@ std::string_view typed_value(std::string_view field, std::string* type) {
 
 namespace {
 
+// "Name: value" with a field name of letters, digits, hyphens and underscores (not indented:
+// an indented line continues the field before it).
+bool field_line(std::string_view line) {
+    if (line.empty() || line[0] == ' ' || line[0] == '\t') return false;
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 40) return false;
+    for (char c : util::trim(line.substr(0, colon)))
+        if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) return false;
+    return true;
+}
+
 // Unfolds one block into (name, value) fields.
 std::vector<std::pair<std::string_view, std::string>> fields_of(const std::vector<std::string_view>& block) {
     std::vector<std::pair<std::string_view, std::string>> out;
@@ -35,8 +46,7 @@ std::vector<std::pair<std::string_view, std::string>> fields_of(const std::vecto
             }
             continue;
         }
-        std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0 || colon > 40) {
+        if (!field_line(line)) {
             // A line that is not a field: a folded diagnostic written without indentation by some
             // MTAs. Append it to the previous field when that is a diagnostic.
             if (!out.empty() && util::iequals(out.back().first, "diagnostic-code")) {
@@ -45,32 +55,10 @@ std::vector<std::pair<std::string_view, std::string>> fields_of(const std::vecto
             }
             continue;
         }
-        std::string_view name = util::trim(line.substr(0, colon));
-        bool ok = true;
-        for (char c : name)
-            if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) ok = false;
-        if (!ok) {
-            if (!out.empty() && util::iequals(out.back().first, "diagnostic-code")) {
-                out.back().second += ' ';
-                out.back().second += util::trim(line);
-            }
-            continue;
-        }
-        out.emplace_back(name, std::string(util::trim(line.substr(colon + 1))));
+        std::size_t colon = line.find(':');
+        out.emplace_back(util::trim(line.substr(0, colon)), std::string(util::trim(line.substr(colon + 1))));
     }
     return out;
-}
-
-// "Name: value" with a field name of letters, digits and hyphens.
-bool field_line(std::string_view line) {
-    if (line.empty() || line[0] == ' ' || line[0] == '\t') return false;
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon > 40) return false;
-    std::string_view name = util::trim(line.substr(0, colon));
-    if (name.empty()) return false;
-    for (char c : name)
-        if (!(util::is_alpha(c) || util::is_digit(c) || c == '-' || c == '_')) return false;
-    return true;
 }
 
 bool is_recipient_field(std::string_view n) {

@@ -1,5 +1,7 @@
 #include "mta/common.h"
 
+#include <algorithm>
+
 #include "dsn/fields.h"
 #include "util/address.h"
 #include "util/text.h"
@@ -73,6 +75,65 @@ constexpr std::string_view original_markers[] = {
 std::string_view before_original(std::string_view body) {
     std::size_t p = find_marker_line(body, original_markers);
     return p == std::string_view::npos ? body : body.substr(0, p);
+}
+
+std::string forwarded_inline(std::string_view body) {
+    static constexpr std::string_view markers[] = {"forwarded message", "original message", "begin forwarded message",
+                                                   "message transféré", "message d'origine", "weitergeleitete nachricht",
+                                                   "ursprüngliche nachricht", "mensaje reenviado", "mensaje original",
+                                                   "messaggio inoltrato", "messaggio originale", "转发的邮件", "原始邮件"};
+    // The header names mail clients write there, in their languages, and the field each stands for.
+    struct field_name {
+        std::string_view name, field;
+    };
+    static constexpr field_name names[] = {
+        {"from", "From"},       {"von", "From"},       {"de", "From"},         {"da", "From"},          {"发件人", "From"},
+        {"subject", "Subject"}, {"betreff", "Subject"}, {"objet", "Subject"},   {"asunto", "Subject"},   {"oggetto", "Subject"},
+        {"主题", "Subject"},     {"date", "Date"},       {"sent", "Date"},       {"datum", "Date"},       {"envoyé", "Date"},
+        {"enviado", "Date"},    {"inviato", "Date"},    {"发送时间", "Date"},    {"to", "To"},           {"an", "To"},
+        {"à", "To"},            {"para", "To"},         {"a", "To"},            {"收件人", "To"},          {"cc", "Cc"},
+        {"reply-to", "Reply-To"}};
+    auto line_at = [&](std::size_t p, std::size_t& next) {
+        std::size_t e = body.find('\n', p);
+        if (e == std::string_view::npos) e = body.size();
+        next = e + 1;
+        return util::trim(body.substr(p, e - p));
+    };
+    const std::size_t limit = std::min<std::size_t>(body.size(), 65536);
+    for (std::size_t pos = 0, next = 0; pos < limit; pos = next) {
+        std::string_view line = line_at(pos, next);
+        if (line.empty() || line.size() > 80) continue;
+        // A marker is a line of its own ("---------- Forwarded message ---------", "Begin forwarded
+        // message:"): a sentence that mentions an original message is not one.
+        if (!(line.front() == '-' || line.front() == '_' || line.front() == '=' || line.back() == ':')) continue;
+        if (std::none_of(std::begin(markers), std::end(markers), [&](std::string_view m) { return util::icontains(line, m); })) continue;
+        // The forwarded header lines, after at most one blank line; the text starts after them.
+        std::string hdr;
+        bool from = false;
+        std::size_t p = next, after = next;
+        for (bool blank_seen = false; p < body.size(); p = after) {
+            std::string plain;
+            for (char c : line_at(p, after))
+                if (c != '*') plain += c;  // bold markers some clients write in plain text ("*From:* ...")
+            if (plain.empty()) {
+                if (!hdr.empty() || blank_seen) {
+                    p = after;
+                    break;
+                }
+                blank_seen = true;
+                continue;
+            }
+            std::size_t colon = plain.find(':');
+            std::string_view name = colon == std::string::npos ? std::string_view() : util::trim(std::string_view(plain).substr(0, colon));
+            const field_name* f = std::find_if(std::begin(names), std::end(names), [&](const field_name& n) { return util::iequals(name, n.name); });
+            if (f == std::end(names)) break;  // the text begins at this line
+            from = from || f->field == "From";
+            hdr.append(f->field).append(": ").append(util::trim(std::string_view(plain).substr(colon + 1))).append("\n");
+        }
+        if (!from) continue;
+        return hdr + "\n" + std::string(body.substr(std::min(p, body.size())));
+    }
+    return {};
 }
 
 bool inline_original(std::string_view body, const limits& lim, mime::header_block& out) {

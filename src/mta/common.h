@@ -24,6 +24,13 @@ std::string_view before_original(std::string_view body);
 /// Used when the bounce has no message/rfc822 part.
 bool inline_original(std::string_view body, const limits& lim, mime::header_block& out);
 
+/// A message a mail client forwarded in the body: a marker line ("---------- Forwarded message
+/// ---------", "-------- Forwarded Message --------", "Begin forwarded message:", "-----Original
+/// Message-----", and their translations) and the forwarded message's From/Date/Sent/Subject/To
+/// lines. Returns that message rebuilt (its header lines, a blank line, the text after them), or
+/// empty when there is none.
+std::string forwarded_inline(std::string_view body);
+
 /// The paragraph(s) of text that mention `address` and the error that goes with it: from the line
 /// that names the address to the next blank line, unfolded. Empty when the address is not named.
 std::string paragraph_for(std::string_view text, std::string_view address, std::size_t from = 0);
