@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "dsn/codes.h"
+#include "dsn/fields.h"
 #include "mime/message.h"
 #include "mta/common.h"
 #include "mta/format.h"
@@ -125,6 +126,17 @@ std::string quoted_reply(std::string_view d) {
         return std::string(d.substr(p - 3, 3)) + ' ' + std::string(inner);
     }
     return {};
+}
+
+// A diagnostic that is empty or only repeats the recipient's address ("<ken@example.org>").
+bool names_no_reason(std::string_view diagnostic, std::string_view recipient) {
+    std::string_view d = util::trim(diagnostic);
+    if (!recipient.empty())
+        if (std::size_t p = util::ifind(d, recipient); p != std::string_view::npos) {
+            std::string rest = std::string(d.substr(0, p)) + std::string(d.substr(p + recipient.size()));
+            return std::none_of(rest.begin(), rest.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c); });
+        }
+    return std::none_of(d.begin(), d.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c); });
 }
 
 bool is_action(std::string_view a) {
@@ -340,10 +352,40 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
             }
         }
     }
+    // The address the sender wrote, where the delivery-status part says the failed one was reached
+    // through another (Original-Recipient: an alias, a forward, a list's member).
+    if (!view.delivery_status.empty()) {
+        dsn::report rep = dsn::parse(view.delivery_status, lim);
+        for (const auto& pr : rep.recipients) {
+            std::string fin = util::clean_address(pr.final_recipient, /*allow_local=*/true), sent_to = util::clean_address(pr.original_recipient);
+            auto unquoted = [](std::string a) {
+                a.erase(std::remove(a.begin(), a.end(), '"'), a.end());
+                return a;
+            };
+            if (fin.empty() || sent_to.empty() || util::iequals(unquoted(fin), unquoted(sent_to))) continue;
+            for (auto& r : recs)
+                if (r.original_recipient.empty() && util::iequals(util::clean_address(r.recipient, true), fin)) r.original_recipient = sent_to;
+        }
+    }
     if (recs.size() == 1 && recs[0].recipient.empty()) {
         if (std::string guess = recipient_from_original(*orig); !guess.empty()) {
             recs[0].recipient = guess;
             recs[0].warnings.push_back("the bounce names no recipient: address taken from the returned message's headers");
+        }
+    }
+    // Sendmail names the failure in its subject when there is one ("Returned mail: User unknown",
+    // "Returned mail: Host unknown (Name server: ...)"): the only words left for a record whose
+    // report part was lost (a bounce pasted without its delivery-status part).
+    {
+        std::string_view subject = util::trim(view.headers.get("Subject"));
+        if (util::istarts_with(subject, "Returned mail:")) {
+            std::string_view said = util::trim(subject.substr(14));
+            bool specific = !said.empty() && !util::icontains(said, "see transcript") && !util::istarts_with(said, "warning");
+            for (auto& r : recs)
+                if (specific && names_no_reason(r.diagnostic, r.recipient) && r.status.empty() && r.reply_code.empty()) {
+                    r.diagnostic = std::string(said);
+                    r.warnings.push_back("the report gives no reason for this recipient: diagnostic taken from the bounce's subject");
+                }
         }
     }
     std::string timestamp = mime::to_rfc3339(view.headers.get("Date"));
@@ -360,6 +402,7 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     // command).
     std::string_view per_recipient_text = recs.size() <= 256 ? error_text : std::string_view();
     for (auto& r : recs) {
+        if (r.original_recipient.empty() && !r.recipient.empty()) r.original_recipient = mta::expanded_from(per_recipient_text, r.recipient);
         // Text read by heuristics, and Postfix's own words on a local delivery ("unknown user:
         // \"carl\""), are the reporting side's verdict when no server reply is quoted.
         complete(r, *im.classes, lim, per_recipient_text, report_command, true, mta_name == "generic" || mta_name == "postfix");

@@ -243,8 +243,53 @@ Diagnostic-code: smtp;522 5.2.2 Delivery failed: Over quota
     analysis a = run(m);
     ASSERT_EQ(a.records.size(), 1u);
     EXPECT_EQ(a.records[0].recipient, "user@example.net");
+    EXPECT_EQ(a.records[0].original_recipient, "");  // the recipient already is the address written
     EXPECT_EQ(a.records[0].mta, "messagingserver");
     EXPECT_EQ(a.records[0].status, "5.2.2");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
+TEST(MtaGateway, MessagingServerUnlabelledErrorLinesAndTheOriginalAddress) {
+    // An older PMDF: no Reason or Diagnostic code, the error system's own lines under the
+    // addresses; the delivery-status part says which address the sender wrote.
+    analysis a = run(R"(From: PMDF Mail Server <Postmaster@mail.example.ch>
+To: list-bounces@example.org
+Subject: Delivery Notification: Delivery has failed
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain; charset=us-ascii
+
+This report relates to a message you sent with the following header fields:
+
+  From: sender@example.org
+  To: list@example.org
+
+Your message cannot be delivered to the following recipients:
+
+  Recipient address: MUELLER@vms.example.ch
+  Original address: urs.mueller@example.ch
+%MAIL-E-OPENOUT, error opening !AS as output
+-RMS-E-CRE, ACP file create failed
+-SYSTEM-F-EXDISKQUOTA, disk quota exceeded
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;vms.example.ch
+
+Action: failed
+Status: 5.0.0
+Original-recipient: rfc822;urs.mueller@example.ch
+Final-recipient: rfc822;MUELLER@vms.example.ch
+
+--B--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "MUELLER@vms.example.ch");
+    EXPECT_EQ(a.records[0].original_recipient, "urs.mueller@example.ch");
+    EXPECT_NE(a.records[0].diagnostic.find("disk quota exceeded"), std::string::npos);
     EXPECT_EQ(a.records[0].reason, "mailboxfull");
 }
 

@@ -366,6 +366,7 @@ Diagnostic-Code: x-unix; procmail: Lock failure on "/var/mail/oscar.lock"
     const record& r = a.records[0];
     EXPECT_EQ(r.mta, "postfix");
     EXPECT_EQ(r.recipient, "oscar@mailhub");
+    EXPECT_EQ(r.original_recipient, "sales@example.org");
     EXPECT_EQ(r.status, "5.2.0");
     EXPECT_EQ(r.reason, "mailererror");
 }
@@ -406,6 +407,7 @@ hello
     const record& r = a.records[0];
     EXPECT_EQ(r.mta, "postfix");
     EXPECT_EQ(r.recipient, "oscar@mailhub");
+    EXPECT_EQ(r.original_recipient, "sales@example.org");
     EXPECT_TRUE(r.warnings.empty());
     EXPECT_EQ(r.reason, "mailererror");
 }
@@ -468,6 +470,101 @@ Message will be deleted from queue
     EXPECT_EQ(a.records[0].recipient, "tama@example.net");
     EXPECT_EQ(a.records[0].action, "failed");
     EXPECT_EQ(a.records[0].reason, "expired");
+}
+
+TEST(MtaText, TheAddressTheSenderWroteIsKeptBesideTheExpandedOne) {
+    // No delivery-status part: each MTA says in its own words which address led to the failed one.
+    analysis sm = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.nl>
+To: list-bounces@example.org
+Subject: Returned mail: see transcript for details
+
+   ----- The following addresses had permanent fatal errors -----
+piet@shaft.example.nl
+    (expanded from: piet@example.nl)
+
+   ----- Transcript of session follows -----
+554 5.4.6 Too many hops 26 (25 max): from list-bounces@example.org via localhost, to piet@example.nl
+)");
+    ASSERT_EQ(sm.records.size(), 1u);
+    EXPECT_EQ(sm.records[0].recipient, "piet@shaft.example.nl");
+    EXPECT_EQ(sm.records[0].original_recipient, "piet@example.nl");
+
+    analysis ex = run(R"(From: Mail Delivery System <Mailer-Daemon@mx.example.de>
+To: sender@example.com
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  anna@example.us
+    (ultimately generated from team@example.com)
+    SMTP error from remote mail server after RCPT TO:<anna@example.us>:
+    host mx.example.us [192.0.2.9]: 550 5.1.1 <anna@example.us>: Recipient address rejected: User unknown
+  bert@example.com
+    SMTP error from remote mail server after RCPT TO:<bert@example.com>:
+    host mx.example.com [192.0.2.10]: 550 5.1.1 No such user
+)");
+    ASSERT_EQ(ex.records.size(), 2u);
+    const record* anna = find(ex, "anna@example.us");
+    const record* bert = find(ex, "bert@example.com");
+    ASSERT_TRUE(anna && bert);
+    EXPECT_EQ(anna->original_recipient, "team@example.com");
+    EXPECT_EQ(bert->original_recipient, "");
+
+    analysis pf = run(R"(From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)
+To: sender@example.net
+Subject: Undelivered Mail Returned to Sender
+
+This is the mail system at host mx.example.jp.
+
+<kenji@mobile.example.ne.jp> (expanded from <kenji@example.jp>): host
+    mx.mobile.example.ne.jp[192.0.2.20] said: 550 5.1.1 unknown user (in reply to RCPT TO command)
+)");
+    ASSERT_EQ(pf.records.size(), 1u);
+    EXPECT_EQ(pf.records[0].recipient, "kenji@mobile.example.ne.jp");
+    EXPECT_EQ(pf.records[0].original_recipient, "kenji@example.jp");
+}
+
+TEST(MtaText, SendmailBareReplyCodeThenGiveUpIsAnExpiry) {
+    // The transcript quotes only a reply code at connection time; the queue gave up on it.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.jp>
+To: sender@example.jp
+Subject: Returned mail: see transcript for details
+
+   ----- The following addresses had permanent fatal errors -----
+<hana@mobile.example.ne.jp>
+    (reason: )
+
+   ----- Transcript of session follows -----
+... while talking to mx1.mobile.example.ne.jp.:
+<<< 421
+<hana@mobile.example.ne.jp>... Deferred: 421
+Message could not be delivered for 8 hours
+Message will be deleted from queue
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "hana@mobile.example.ne.jp");
+    EXPECT_EQ(a.records[0].reason, "expired");
+    EXPECT_NE(a.records[0].diagnostic.find("8 hours"), std::string::npos);
+}
+
+TEST(MtaText, SendmailSubjectNamesTheFailureWhenNothingElseDoes) {
+    // The delivery-status part is gone; the address list carries no reason, but Sendmail's subject
+    // does. "see transcript for details" does not.
+    const char* body = "\n   ----- The following addresses had permanent delivery errors -----\nken@example.org\n";
+    analysis a = run(std::string("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.co.jp>\nTo: sender@example.co.jp\n"
+                                 "Subject: Returned mail: User unknown\n") + body);
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "ken@example.org");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+    EXPECT_EQ(a.records[0].diagnostic, "User unknown");
+    analysis b = run(std::string("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.co.jp>\nTo: sender@example.co.jp\n"
+                                 "Subject: Returned mail: see transcript for details\n") + body);
+    ASSERT_EQ(b.records.size(), 1u);
+    EXPECT_EQ(b.records[0].diagnostic.find("transcript"), std::string::npos);
+    EXPECT_NE(b.records[0].reason, "userunknown");
 }
 
 TEST(MtaText, AGenericNoticeThatGaveUpConnectingIsAnExpiry) {

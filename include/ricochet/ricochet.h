@@ -40,6 +40,9 @@ struct original_message {
 /// One failed (or delayed, delivered, reported) recipient of one bounce.
 struct record {
     std::string recipient;        ///< address; the domain is lower-cased
+    /// The address as the sender wrote it, when the report says the failed one was reached through
+    /// it (RFC 3464 Original-Recipient: an alias, a forward, a list); empty when it is the same.
+    std::string original_recipient;
     std::string action;           ///< failed, delayed, delivered, relayed, expanded
     std::string status;           ///< RFC 3463 enhanced status code, e.g. "5.1.1"
     std::string reply_code;       ///< RFC 5321 reply code, e.g. "550"

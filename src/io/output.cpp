@@ -8,6 +8,7 @@ nlohmann::json to_json(const record& r, std::string_view source, const output_op
     nlohmann::json j;
     j["source"] = source;
     j["recipient"] = r.recipient;
+    j["original_recipient"] = r.original_recipient;
     j["action"] = r.action;
     j["status"] = r.status;
     j["reply_code"] = r.reply_code;
@@ -71,13 +72,14 @@ std::string csv_field(std::string_view s) {
 
 std::string csv_header() {
     return "source,recipient,action,status,reply_code,reason,category,hard,rule,mta,smtp_command,remote_mta,timestamp,"
-           "feedback_type,original_message_id,original_subject,diagnostic";
+           "feedback_type,original_message_id,original_subject,diagnostic,original_recipient";
 }
 
 std::string csv_row(const record& r, std::string_view source) {
     std::string_view fields[] = {source, r.recipient, r.action, r.status, r.reply_code, r.reason, r.category,
                                  r.hard ? "true" : "false", r.rule, r.mta, r.smtp_command, r.remote_mta, r.timestamp,
-                                 r.feedback_type, r.original.message_id, r.original.subject, r.diagnostic};
+                                 r.feedback_type, r.original.message_id, r.original.subject, r.diagnostic,
+                                 r.original_recipient};
     std::string out;
     for (std::size_t i = 0; i < std::size(fields); ++i) {
         if (i) out += ',';
@@ -98,6 +100,7 @@ std::string text_block(const record& r, std::string_view source, const output_op
     };
     out += std::string(source) + "\n";
     line("recipient", r.recipient.empty() ? "(none found)" : r.recipient);
+    line("sent to", r.original_recipient);
     line("reason", r.reason + " (" + r.category + ", " + (r.hard ? "hard" : "soft") + ")");
     line("action", r.action);
     line("status", r.status);

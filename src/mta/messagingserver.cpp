@@ -13,7 +13,8 @@
 // usually followed by a message/delivery-status part with the same fields. The "Recipient
 // address" (Final-Recipient) can be an internal routing form ("@host:user@server"); the address
 // the sender wrote is then the "Original address" (Original-Recipient). Diagnostic code first,
-// else the delivery-status Status comment, else the "Reason:" line.
+// else the delivery-status Status comment, else the "Reason:" line, else the unlabelled lines an
+// older PMDF writes under the addresses ("-SYSTEM-F-EXDISKQUOTA, disk quota exceeded").
 #include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "mta/common.h"
@@ -32,18 +33,25 @@ bool plain_address(std::string_view a) {
 
 struct block {
     std::string recipient, original, reason, diagnostic, remote;
+    std::string notes;  // unlabelled lines under the fields: older PMDF quotes the error there
 };
 
 std::vector<block> text_blocks(std::string_view text, std::size_t max) {
     std::vector<block> out;
+    bool open = false;  // still inside the last block (no blank line since its fields)
     for (std::string_view line : util::lines(text)) {
         std::string_view t = util::trim(line);
+        if (t.empty()) {
+            open = false;
+            continue;
+        }
         std::size_t colon = t.find(':');
-        if (colon == std::string_view::npos) continue;
-        std::string_view name = t.substr(0, colon), value = util::trim(t.substr(colon + 1));
+        std::string_view name = colon == std::string_view::npos ? std::string_view() : t.substr(0, colon);
+        std::string_view value = colon == std::string_view::npos ? std::string_view() : util::trim(t.substr(colon + 1));
         if (util::iequals(name, "Recipient address")) {
             if (out.size() >= max) break;
-            out.push_back({std::string(value), {}, {}, {}, {}});
+            out.push_back({std::string(value), {}, {}, {}, {}, {}});
+            open = true;
             continue;
         }
         if (out.empty()) continue;
@@ -52,6 +60,10 @@ std::vector<block> text_blocks(std::string_view text, std::size_t max) {
         else if (util::iequals(name, "Reason")) b.reason = std::string(value);
         else if (util::iequals(name, "Diagnostic code")) b.diagnostic = std::string(value);
         else if (util::iequals(name, "Remote system")) b.remote = std::string(dsn::typed_value(value));
+        else if (open && b.notes.size() < 1024) {
+            if (!b.notes.empty()) b.notes += ' ';
+            b.notes.append(t);
+        }
     }
     return out;
 }
@@ -77,6 +89,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (diag.empty() && tb) diag = tb->diagnostic;
             if (diag.empty()) diag = pr.status_comment;
             if (diag.empty() && tb) diag = tb->reason;
+            if (diag.empty() && tb) diag = tb->notes;
             record r = make_record(addr, diag);
             if (r.recipient.empty()) continue;
             r.action = pr.action;
@@ -93,7 +106,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         std::string addr = plain_address(b.recipient) ? b.recipient : std::string();
         if (addr.empty() && plain_address(b.original)) addr = b.original;
         if (addr.empty()) addr = b.recipient;
-        record r = make_record(addr, b.diagnostic.empty() ? b.reason : b.diagnostic);
+        record r = make_record(addr, !b.diagnostic.empty() ? b.diagnostic : !b.reason.empty() ? b.reason : b.notes);
         if (r.recipient.empty()) continue;
         r.remote_mta = b.remote;
         if (util::icontains(text, "has been enqueued and undeliverable for")) r.action = "delayed";

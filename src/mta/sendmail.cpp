@@ -320,7 +320,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
         if (all_digits(d)) {
             if (std::string sum = transcript_summary(text); !sum.empty()) d = sum;
         }
-        if (util::trim(d).empty()) d = queue_note;
+        // A bare reply code ("<<< 421") says less than the give-up note: both, then.
+        if (!queue_note.empty() && std::none_of(d.begin(), d.end(), [](char c) { return util::is_alpha(c); }))
+            d = util::trim(d).empty() ? queue_note : std::string(util::trim(d)) + " " + queue_note;
         if (util::trim(d).empty()) d = transcript_summary(text);  // "554 could not connect and send the mail to ..."
         r.diagnostic = clean_diagnostic(d);
         if (e) {
