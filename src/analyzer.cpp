@@ -143,6 +143,19 @@ bool is_action(std::string_view a) {
     return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
 }
 
+void apply(record& r, const reason::verdict& v) {
+    r.reason = v.reason;
+    r.rule = v.rule;
+    r.hard = v.hard;
+    r.hard_signal = v.hard_signal;
+    r.category = std::string(category_of(r.reason));
+    const auto* info = reason::find(r.reason);
+    if (r.action.empty() && info && info->is_failure) {
+        char cls = dsn::status_class(r.status, r.reply_code);
+        r.action = r.reason == "delivered" ? "delivered" : (cls == '4' && r.reason != "expired") ? "delayed" : "failed";
+    }
+}
+
 // `error_text` is the report text before the copy of the original (empty to skip the per-recipient
 // paragraph search); `report_command` the command the whole text names, computed once per message.
 void complete(record& r, const reason::classifier& classes, const limits& lim, std::string_view error_text,
@@ -236,16 +249,31 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     }
     ev.hint = hint;
     ev.hint_rule = hint_rule;
-    reason::verdict v = classes.decide(ev);
-    r.reason = v.reason;
-    r.rule = v.rule;
-    r.hard = v.hard;
-    r.hard_signal = v.hard_signal;
-    r.category = std::string(category_of(r.reason));
-    const auto* info = reason::find(r.reason);
-    if (r.action.empty() && info && info->is_failure) {
-        char cls = dsn::status_class(r.status, r.reply_code);
-        r.action = r.reason == "delivered" ? "delivered" : (cls == '4' && r.reason != "expired") ? "delayed" : "failed";
+    apply(r, classes.decide(ev));
+}
+
+// No record's own words gave a reason ("The following recipients did not receive your message:"),
+// but the notice says one for all of them in its own sentences ("Your message was not delivered
+// within 2 days. Host example.com is not responding."): the notice's text, read as the reporting
+// side's verdict, decides. Only when every record is without a reason, so that a report that
+// gives each recipient its own reason never lends one recipient's to another.
+void reason_from_notice(std::vector<record>& recs, const reason::classifier& classes, std::string_view error_text) {
+    if (recs.empty() || error_text.empty()) return;
+    if (!std::all_of(recs.begin(), recs.end(), [](const record& r) { return r.rule == "no-pattern"; })) return;
+    const std::string notice = util::squeeze(error_text.substr(0, 2048));
+    for (auto& r : recs) {
+        reason::evidence ev;
+        ev.diagnostic = notice;
+        ev.status = r.status;
+        ev.reply_code = r.reply_code;
+        ev.command = r.smtp_command;
+        ev.action = r.action;
+        ev.diagnostic_type = r.diagnostic_type;
+        reason::verdict v = classes.decide(ev);
+        if (v.rule == "no-pattern" || v.reason == "undefined" || v.reason == "onhold") continue;
+        v.rule = "notice:" + v.rule;
+        apply(r, v);
+        r.warnings.push_back("the reason is read from the notice's own sentences, not from a line about this recipient");
     }
 }
 
@@ -411,6 +439,7 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
         if (r.original.message_id.empty() && r.original.from.empty() && r.original.subject.empty()) r.original = original;
         for (const auto& w : out.warnings) r.warnings.push_back(w);
     }
+    reason_from_notice(recs, *im.classes, error_text);
     out.records = std::move(recs);
     out.kind = message_kind::bounce;
     return out;

@@ -721,6 +721,27 @@ Subject: lunch
 Thursday at noon?
 )MSG";
     EXPECT_EQ(shared_analyzer().analyze(reply).kind, message_kind::not_bounce);
+
+    // The quoted message's sender written as a bare name ("De: Ana Diaz", no address) is a
+    // person, not a mail system: still not a bounce.
+    const std::string named = R"MSG(From: "Reservas" <reservas@hotel.example>
+To: agent@example.com
+Subject: RE: booking 28169
+Content-Type: text/plain; charset=UTF-8
+
+Confirmado.
+
+----------Mensaje original----------
+Subject: booking 28169
+De: Ana Diaz
+Para: Reservas
+Date: Thu Feb 18 2016 15:31:20 GMT-0500
+
+Please book two rooms.
+Email : ana@example.com
+Cc: reservas@example.cu
+)MSG";
+    EXPECT_EQ(shared_analyzer().analyze(named).kind, message_kind::not_bounce);
 }
 
 TEST(analyzer, bad_input_is_an_answer_not_a_crash) {

@@ -567,6 +567,111 @@ TEST(MtaText, SendmailSubjectNamesTheFailureWhenNothingElseDoes) {
     EXPECT_NE(b.records[0].reason, "userunknown");
 }
 
+TEST(MtaText, ANoticeNamingTheRecipientOnlyInItsSummaryOfTheMessage) {
+    // No subject, no address list: the notice sums up the returned message in header lines.
+    analysis a = run("From: MAILER-DAEMON@mail.example.com\nTo: list-bounces@lists.example.org\n\n"
+                     "I'm afraid I wasn't able to deliver the following message.\n"
+                     "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+                     "Subject: [List] Re: folder names\nTo: member@example.com\n\n"
+                     "---Below this line is a copy of the message.\n");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "member@example.com");
+    EXPECT_EQ(a.records[0].action, "failed");
+    EXPECT_FALSE(a.records[0].warnings.empty());
+}
+
+TEST(MtaText, TheNoticesOwnSentencesGiveTheReasonWhenNoRecipientLineDoes) {
+    // The reason is said once, above the lists of recipients, for all of them.
+    analysis a = run(R"(From: Mail Administrator <Postmaster@mail.example.com>
+To: sender@example.org
+Subject: Mail System Error - Returned Mail
+
+This Message was undeliverable due to the following reason:
+
+Your message was not delivered because the destination computer was
+not reachable within the allowed queue period.
+
+Your message was not delivered within 2 days.
+Host example.net is not responding.
+
+The following recipients did not receive your message:
+
+     <ann@example.net>
+
+The following recipients did not receive your message:
+
+     <bob@example.net>
+
+Please reply to Postmaster@mail.example.com
+if you feel this message to be in error.
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    for (const auto& r : a.records) {
+        EXPECT_EQ(r.reason, "expired") << r.recipient;
+        EXPECT_EQ(r.rule.rfind("notice:", 0), 0u) << r.rule;
+    }
+    // The words of a returned message quoted after "Old message:" are not the notice's.
+    analysis b = run(R"(From: <admin@example.com>
+To: list-bounces@lists.example.org
+Subject: Non-Delivery: Your message to team awaits moderator approval
+
+--- Non-Delivery Report ---
+The email below could not be delivered to the following user:
+
+"kim@example.com" <kim@example.com>
+
+Old message:
+
+Your mail to 'team' is being held until the list moderator can review it for approval.
+The reason it is being held:
+    Post by non-member to a members-only list
+)");
+    ASSERT_EQ(b.records.size(), 1u);
+    EXPECT_EQ(b.records[0].recipient, "kim@example.com");
+    EXPECT_NE(b.records[0].reason, "policyviolation");
+}
+
+TEST(MtaText, AParagraphEndingInAColonAnnouncesTheReason) {
+    analysis a = run(R"(From: MAILER-DAEMON@mail.example.com
+To: sender@example.org
+Subject: failure notice
+
+Sorry, unable to deliver your message to dan@example.com for
+the following reason:
+
+ 552 Quota violation for dan@example.com
+
+A copy of the original message below this line:
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "dan@example.com");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+    EXPECT_EQ(a.records[0].reply_code, "552");
+}
+
+TEST(MtaText, PostfixUnderASiteMailNameWithAFoldedReply) {
+    // mail_name changed by the site; the reply is folded onto an indented line.
+    analysis a = run(R"(From: MAILER-DAEMON@example.net (Mail Delivery System)
+To: sender@example.net
+Subject: Undelivered Mail Returned to Sender
+
+This is the ACME Postfix program at host relay.example.net.
+
+I'm sorry to have to inform you that the message returned
+below could not be delivered to one or more destinations.
+
+			The ACME Postfix program
+
+<eve@example.com>: host mx.example.com[192.0.2.40] said: 554 No
+    Resent-From field given
+
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "postfix");
+    EXPECT_EQ(a.records[0].reason, "notcompliantrfc");
+    EXPECT_NE(a.records[0].diagnostic.find("Resent-From field given"), std::string::npos);
+}
+
 TEST(MtaText, AGenericNoticeThatGaveUpConnectingIsAnExpiry) {
     // A notice in no known layout: it gave up on a server it could not connect to (no reply code,
     // no status, no "still trying"): the queue expired.

@@ -69,6 +69,7 @@ constexpr std::string_view original_markers[] = {
     "------- original message -------",
     "Returned mail follows",
     "The original message follows",
+    "Old message:",
 };
 }  // namespace
 

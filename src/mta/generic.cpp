@@ -80,7 +80,8 @@ bool report_words(std::string_view text) {
                             "permanent fatal", "non-delivery report", "delivery has failed to", "following recipients failed",
                             "following address(es) failed", "was not delivered to ", "was not delivered to\n",
                             "was not delivered to:", "delivery to the following recipient",
-                            "unable to deliver your message", "undeliverable address:", "could not deliver the message"}))
+                            "unable to deliver your message", "undeliverable address:", "could not deliver the message",
+                            "wasn't able to deliver", "was not able to deliver"}))
         return true;
     // A filtering gateway's notice: "Your message to x@example.org was rejected. Reason: ...".
     return util::icontains(text, "your message") &&
@@ -111,9 +112,15 @@ bool from_mail_system(const context& ctx) {
                contains_any(text, {"delivery", "deliver", "recipient", "transcript", "smtp", "mailbox", "配送", "送信",
                                                         "投递", "退信", "zugestellt", "remis", "entregar", "consegna"});
     }
-    // "From: <>", "From: MAILER-DAEMON"; no From at all only on a delivery report.
+    // "From: <>", "From: MAILER-DAEMON", "From: System Administrator"; no From at all only on a
+    // delivery report. (A person's bare name, as a mail client writes it in a forwarded message's
+    // "From: Ann Smith" line, is no mail system.)
     std::string_view from = util::trim(ctx.from);
-    if (!from.empty() ? util::first_address(from).empty() : util::iequals(ctx.msg.report_type, "delivery-status")) return true;
+    auto system_name = [&] {
+        return from.find_first_of("<@") != std::string_view::npos || bounce_sender(from) ||
+               contains_any(from, {"administrator", "system", "daemon", "gateway", "server", "notification", "delivery"});
+    };
+    if (!from.empty() ? util::first_address(from).empty() && system_name() : util::iequals(ctx.msg.report_type, "delivery-status")) return true;
     std::string_view subject = util::trim(ctx.subject);
     bool reply = util::istarts_with(subject, "re:") || util::istarts_with(subject, "aw:") || util::istarts_with(subject, "sv:");
     // The null reverse-path marks bounces, but also auto-replies (RFC 3834 asks them to use it):
@@ -169,7 +176,23 @@ bool parse(const context& ctx, std::vector<record>& out) {
                 after.remove_prefix(1);
             address_ends_line = after.size() < 6;
             // (A line that ends in ':' introduces the reason on the lines after it.)
-            if (after.size() >= 6 && line.size() < 1024 && util::trim(line).back() != ':') para = util::squeeze(line);
+            if (after.size() >= 6 && line.size() < 1024 && util::trim(line).back() != ':') {
+                para = std::string(line);
+                // The reply folded onto lines indented deeper than the address's own ("said: 554
+                // No\n    Resent-From field given"), naming no other address.
+                const std::size_t indent = line.find_first_not_of(" \t");
+                std::size_t next = eol;
+                for (int k = 0; k < 8 && next != std::string_view::npos && next + 1 < text.size(); ++k) {
+                    std::size_t end = text.find('\n', next + 1);
+                    std::string_view cont = text.substr(next + 1, end == std::string_view::npos ? std::string_view::npos : end - next - 1);
+                    std::size_t ci = cont.find_first_not_of(" \t");
+                    if (ci == std::string_view::npos || ci <= indent || cont.find('@') != std::string_view::npos) break;
+                    para += ' ';
+                    para += cont;
+                    next = end;
+                }
+                para = util::squeeze(para);
+            }
         }
         if (para.empty()) {
             para = paragraph_for(text, a, from);
@@ -212,7 +235,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
         std::size_t words = util::squeeze(para).size();
         // (A line that already says something after the address, "dan@example.edu (user not
         // found)", is its own explanation unless it ends the paragraph.)
-        if (words <= a.size() + 4 || (no_code && (ends_paragraph || (address_ends_line && words <= a.size() + 40)))) {
+        // (A paragraph that ends in ':' announces the reason in the next one: "unable to deliver
+        // your message to x for the following reason:".)
+        const bool announces = no_code && !para.empty() && util::trim(para).back() == ':';
+        if (words <= a.size() + 4 || announces || (no_code && (ends_paragraph || (address_ends_line && words <= a.size() + 40)))) {
             // Within 2 KB after the address: a long list without blank lines must stay linear.
             std::string_view ahead = text.substr(from, 2048);
             std::size_t next = ahead.find("\n\n");
@@ -260,6 +286,21 @@ bool parse(const context& ctx, std::vector<record>& out) {
                 out.push_back(std::move(r));
             }
             if (!out.empty()) return true;
+        }
+        // A notice that sums up the returned message in header lines of its own ("Subject: ...",
+        // "To: user@example.com", Yahoo's and qmail's "I wasn't able to deliver the following
+        // message") and names the recipient only there.
+        if (std::string_view whole = before_original(ctx.body); text.size() < whole.size() && refusal_words(text)) {
+            mime::header_block summary = mime::parse_headers(whole.substr(text.size(), 4096), ctx.lim);
+            std::vector<std::string> to = util::find_addresses(summary.get("To"), 2);
+            if (to.size() == 1 && !infrastructure(to[0]) && !util::iequals(to[0], sender) && !util::iequals(to[0], bounce_to) &&
+                !util::iequals(to[0], envelope)) {
+                record r = make_record(to[0], util::squeeze(text.substr(0, std::min<std::size_t>(text.size(), 1024))));
+                r.action = "failed";
+                r.warnings.push_back("the notice names the recipient only in its summary of the returned message");
+                out.push_back(std::move(r));
+                return true;
+            }
         }
         // A delivery failure with no address: report it as a recipient-less record so the failure is
         // not lost, marked as best effort.
