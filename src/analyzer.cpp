@@ -261,17 +261,26 @@ void reason_from_notice(std::vector<record>& recs, const reason::classifier& cla
     if (recs.empty() || error_text.empty()) return;
     if (!std::all_of(recs.begin(), recs.end(), [](const record& r) { return r.rule == "no-pattern"; })) return;
     const std::string notice = util::squeeze(error_text.substr(0, 2048));
+    // The verdict is read once per kind of evidence (a list of thousands shares one).
+    std::string last_key;
+    bool have_last = false;
+    reason::verdict v;
     for (auto& r : recs) {
-        reason::evidence ev;
-        ev.diagnostic = notice;
-        ev.status = r.status;
-        ev.reply_code = r.reply_code;
-        ev.command = r.smtp_command;
-        ev.action = r.action;
-        ev.diagnostic_type = r.diagnostic_type;
-        reason::verdict v = classes.decide(ev);
-        if (v.rule == "no-pattern" || v.reason == "undefined" || v.reason == "onhold") continue;
-        v.rule = "notice:" + v.rule;
+        std::string key = r.status + '\n' + r.reply_code + '\n' + r.smtp_command + '\n' + r.action + '\n' + r.diagnostic_type;
+        if (!have_last || key != last_key) {
+            reason::evidence ev;
+            ev.diagnostic = notice;
+            ev.status = r.status;
+            ev.reply_code = r.reply_code;
+            ev.command = r.smtp_command;
+            ev.action = r.action;
+            ev.diagnostic_type = r.diagnostic_type;
+            v = classes.decide(ev);
+            v.rule = "notice:" + v.rule;
+            last_key = std::move(key);
+            have_last = true;
+        }
+        if (v.rule == "notice:no-pattern" || v.reason == "undefined" || v.reason == "onhold") continue;
         apply(r, v);
         r.warnings.push_back("the reason is read from the notice's own sentences, not from a line about this recipient");
     }
@@ -415,6 +424,21 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
                     r.warnings.push_back("the report gives no reason for this recipient: diagnostic taken from the bounce's subject");
                 }
         }
+    }
+    // One recipient reported several times over with the same words (an alias loop that Sendmail
+    // lists once per expansion): one record.
+    if (recs.size() > 1 && recs.size() <= 256) {
+        std::vector<record> unique;
+        for (auto& r : recs) {
+            auto same = std::find_if(unique.begin(), unique.end(), [&](const record& u) {
+                return !r.recipient.empty() && util::iequals(u.recipient, r.recipient) && u.action == r.action && u.status == r.status &&
+                       u.reply_code == r.reply_code && u.diagnostic == r.diagnostic;
+            });
+            if (same == unique.end()) unique.push_back(std::move(r));
+            else if (same->warnings.empty() || same->warnings.back().rfind("the report repeats", 0) != 0)
+                same->warnings.push_back("the report repeats this recipient with the same words: reported once");
+        }
+        recs = std::move(unique);
     }
     std::string timestamp = mime::to_rfc3339(view.headers.get("Date"));
 

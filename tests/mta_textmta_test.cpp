@@ -705,6 +705,34 @@ TEST(MtaText, BareMailboxNamesAreAddressesAtTheReportingSystemsDomain) {
     EXPECT_FALSE(a.records[0].warnings.empty());
 }
 
+TEST(MtaText, TheAddressTheRecipientsRefuseMailFromIsTheSender) {
+    // "not accepting mail from <list address>": that address is the sender's side; the members
+    // are named by their mailbox names alone.
+    analysis a = run("From: \"Mail Delivery Subsystem\" <MAILER-DAEMON@members.example.com>\n"
+                     "To: <news-bounces@lists.example.org>\n"
+                     "Subject: Mail Delivery Problem\n\n"
+                     "Your mail to the following recipients could not be delivered because they are not accepting mail from "
+                     "news@lists.example.org:\n"
+                     "\tskywalker42\n\n");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "skywalker42@members.example.com");
+    EXPECT_EQ(a.records[0].reason, "filtered");
+}
+
+TEST(MtaText, ARecipientRepeatedWithTheSameWordsIsOneRecord) {
+    // Sendmail lists an address once per alias expansion when an alias loops.
+    std::string m = "From: Mail Delivery Subsystem <MAILER-DAEMON@example.com>\nTo: <list-bounces@example.org>\n"
+                    "Subject: Returned mail: User unknown\n\n"
+                    "   ----- The following addresses had permanent fatal errors -----\n";
+    for (int i = 0; i < 5; ++i) m += "joe@example.com\n";
+    m += "\n   ----- Transcript of session follows -----\n";
+    m += "554 joe@example.com... aliasing/forwarding loop broken (11 aliases deep; 10 max)\n";
+    analysis a = run(m);
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "joe@example.com");
+    EXPECT_FALSE(a.records[0].warnings.empty());
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

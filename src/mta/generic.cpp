@@ -46,6 +46,23 @@ bool infrastructure(std::string_view a) {
            util::iequals(local, "no-reply");
 }
 
+// Every mention of `a` in `text` from `at` on (the first four, within 4 KB) comes right after the word "from"
+// ("mail from x@example.org", "from: <x@example.org>", "MAIL FROM:<x@example.org>").
+bool said_as_sender(std::string_view text, std::string_view a, std::size_t at) {
+    bool any = false;
+    int seen = 0;
+    text = text.substr(0, std::min(text.size(), at + 4096));  // (a long list stays linear)
+    for (std::size_t p = at; p != std::string_view::npos && seen < 4; p = util::ifind(text, a, p + 1), ++seen) {
+        std::string_view before = text.substr(p > 12 ? p - 12 : 0, p > 12 ? 12 : p);
+        while (!before.empty() && (before.back() == '<' || before.back() == ':' || util::is_space(before.back()) || before.back() == '"'))
+            before.remove_suffix(1);
+        if (before.size() < 4 || !util::iends_with(before, "from")) return false;
+        if (before.size() > 4 && util::is_alpha(before[before.size() - 5])) return false;  // "wherefrom", not a word
+        any = true;
+    }
+    return any;
+}
+
 // Cuts the text at the first header block (two or more header lines in a row that start with the
 // usual names): an inline copy of the original message without a marker line.
 std::string_view before_header_block(std::string_view text) {
@@ -160,6 +177,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
         if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to) || util::iequals(a, envelope)) continue;
         std::size_t at = util::ifind(text, a, from);
         if (at == std::string_view::npos) at = util::ifind(text, a);
+        // Every mention of it says "from" just before ("not accepting mail from list@example.org",
+        // "MAIL FROM:<...>"): the sender's side, not a recipient.
+        if (at != std::string_view::npos && said_as_sender(text, a, at)) continue;
         if (at != std::string_view::npos) from = at;
         // The address's own line when it says more than the address ("user@example.org: mailbox
         // unavailable", one line per recipient), else its paragraph.
