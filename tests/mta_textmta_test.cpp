@@ -733,6 +733,22 @@ TEST(MtaText, ARecipientRepeatedWithTheSameWordsIsOneRecord) {
     EXPECT_FALSE(a.records[0].warnings.empty());
 }
 
+TEST(MtaText, AWarningFromAMangledPostmasterAddressIsADelay) {
+    // A gateway mangled the postmaster's address; the warning says the mailbox is full and that
+    // delivery goes on being tried.
+    analysis a = run("From: <Postmaster\\@example.com@relay.example>\nTo: <list-bounces@example.org>\n"
+                     "Subject: Mail Delivery Warning\n\n"
+                     "This is an advisory-only email.  Please do not reply to it.\n\n"
+                     "Delivery of email to this address\n\n\"calvin@example.com\"\n\n"
+                     "has been postponed due to a full mailbox.\n\n"
+                     "We will continue to try to deliver your message over the next few days.\n");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "calvin@example.com");
+    EXPECT_EQ(a.records[0].action, "delayed");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+    EXPECT_FALSE(a.records[0].hard);
+}
+
 TEST(MtaText, SendmailProgramAddressInTranscript) {
     // The transcript's summary line names a pipe, not an address: it belongs to the only recipient.
     analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.edu>

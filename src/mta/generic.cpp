@@ -147,8 +147,10 @@ bool from_mail_system(const context& ctx) {
     if (reply || !bounce_subject(subject)) return false;
     std::string_view auto_submitted = util::trim(ctx.msg.headers.get("Auto-Submitted"));
     if (!auto_submitted.empty() && !util::iequals(auto_submitted, "no")) return true;
+    // (A postmaster's address mangled by a gateway, "<Postmaster\\@example.com@relay.example>",
+    // still says postmaster.)
     if (bounce_sender(ctx.from) && contains_any(ctx.from, {"mail delivery subsystem", "mail delivery system", "mail administrator",
-                                                           "delivery subsystem", "mail system"}))
+                                                           "delivery subsystem", "mail system", "postmaster"}))
         return true;
     // Gateways and old servers send from any address ("E500_SMTP_Mail_Service@", "System
     // Administrator"): a failure subject and the fixed wording of a delivery report together.
