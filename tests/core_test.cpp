@@ -643,6 +643,36 @@ Sorry, no mailbox here by that name. (#5.1.1)
     ASSERT_EQ(q.records.size(), 1u);
     EXPECT_EQ(q.records[0].recipient, "lee@example.net");
     EXPECT_EQ(q.records[0].reason, "userunknown");
+
+    // An automatic reply forwarded the same way: read as the auto-reply it is.
+    const std::string auto_fwd = R"MSG(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: Fwd: is this a bounce?
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: text/plain
+
+Did my message arrive?
+
+--outer
+Content-Type: message/rfc822
+
+From: Lee Park <lee@example.net>
+To: ivy@example.org
+Subject: Re: quarterly figures
+Auto-Submitted: auto-replied
+
+I am away until 12 March with no access to email. For anything urgent contact kim@example.net.
+
+--outer--
+)MSG";
+    auto v = shared_analyzer().analyze(auto_fwd);
+    ASSERT_EQ(v.kind, message_kind::bounce);
+    ASSERT_EQ(v.records.size(), 1u);
+    EXPECT_EQ(v.records[0].recipient, "lee@example.net");
+    EXPECT_EQ(v.records[0].reason, "vacation");
 }
 
 TEST(analyzer, a_bounce_forwarded_in_the_body_is_read_from_the_forwarded_part) {

@@ -143,9 +143,14 @@ bool looks_like_report(const header_block& h) {
     std::string_view subject = h.get("Subject");
     for (std::string_view w : {"undeliver", "undelivered", "returned mail", "failure notice", "delivery status", "delivery fail",
                                "not delivered", "could not be delivered", "nondeliverable", "non-deliverable", "unzustellbar", "non remis",
-                               "メールエラー", "未送達", "退信", "投递失败"})
+                               "メールエラー", "未送達", "退信", "投递失败",
+                               // complaints and automatic replies a person forwards to ask what they are
+                               "complaint", "abuse report", "feedback report", "automatic reply", "auto-reply", "autoreply",
+                               "out of office", "自动回复", "自動返信"})
         if (util::icontains(subject, w)) return true;
-    return false;
+    // An automatic message by its own account (RFC 3834), or an auto-responder's mark.
+    if (std::string_view as = util::trim(h.get("Auto-Submitted")); !as.empty() && !util::iequals(as, "no")) return true;
+    return h.has("X-Autoreply") || h.has("X-Autorespond");
 }
 
 struct walker {
