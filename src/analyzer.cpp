@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <tuple>
+#include <unordered_map>
 
 #include "dsn/codes.h"
 #include "dsn/fields.h"
@@ -393,16 +394,21 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     // through another (Original-Recipient: an alias, a forward, a list's member).
     if (!view.delivery_status.empty()) {
         dsn::report rep = dsn::parse(view.delivery_status, lim);
+        std::unordered_map<std::string, std::string> sent_to_of;  // lower-cased final recipient -> original
+        auto unquoted = [](std::string a) {
+            a.erase(std::remove(a.begin(), a.end(), '"'), a.end());
+            return a;
+        };
         for (const auto& pr : rep.recipients) {
             std::string fin = util::clean_address(pr.final_recipient, /*allow_local=*/true), sent_to = util::clean_address(pr.original_recipient);
-            auto unquoted = [](std::string a) {
-                a.erase(std::remove(a.begin(), a.end(), '"'), a.end());
-                return a;
-            };
             if (fin.empty() || sent_to.empty() || util::iequals(unquoted(fin), unquoted(sent_to))) continue;
-            for (auto& r : recs)
-                if (r.original_recipient.empty() && util::iequals(util::clean_address(r.recipient, true), fin)) r.original_recipient = sent_to;
+            sent_to_of.emplace(util::ascii_lower(fin), std::move(sent_to));
         }
+        if (!sent_to_of.empty())
+            for (auto& r : recs)
+                if (r.original_recipient.empty())
+                    if (auto it = sent_to_of.find(util::ascii_lower(util::clean_address(r.recipient, true))); it != sent_to_of.end())
+                        r.original_recipient = it->second;
     }
     if (recs.size() == 1 && recs[0].recipient.empty()) {
         if (std::string guess = recipient_from_original(*orig); !guess.empty()) {
