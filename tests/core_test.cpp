@@ -144,6 +144,27 @@ TEST(dsn_fields, source_routes_and_misspelt_address_types) {
     EXPECT_EQ(util::clean_address("<@a.example.net,@b.example.net:carl@example.com>"), "carl@example.com");
 }
 
+TEST(dsn_fields, supplementary_info_stands_in_for_a_missing_reply) {
+    // Microsoft writes the server's reply in X-Supplementary-Info when there is no Diagnostic-Code;
+    // an X.400 gateway beside a Diagnostic-Code that quotes no reply.
+    dsn::report ms = dsn::parse("Reporting-MTA: dns; mc1.example.com\n\n"
+                                "Final-recipient: RFC822; amy@example.com\nAction: failed\nStatus: 5.5.0\n"
+                                "X-Supplementary-Info: < #5.5.0 smtp;550 Requested action not taken: mailbox\n"
+                                " unavailable (495782920:4198:-2147467259)>\n",
+                                limits{});
+    ASSERT_EQ(ms.recipients.size(), 1u);
+    EXPECT_EQ(ms.recipients[0].diagnostic, "550 Requested action not taken: mailbox unavailable (495782920:4198:-2147467259)");
+    EXPECT_EQ(ms.recipients[0].diagnostic_type, "smtp");
+    dsn::report x400 = dsn::parse("Reporting-MTA: x400; mta gw1\n\n"
+                                  "Original-Recipient: rfc822; bo@example.com\nAction: failed\n"
+                                  "Diagnostic-Code: Reason 1 (Unable-To-Transfer); Diagnostic -1 (Unknown)\nStatus: 5.0.0\n"
+                                  "X400-Supplementary-Info: \"MTA '192.0.2.7' gives error message 5.7.1 Unable to relay for bo@example.com\"\n",
+                                  limits{});
+    ASSERT_EQ(x400.recipients.size(), 1u);
+    EXPECT_NE(x400.recipients[0].diagnostic.find("5.7.1 Unable to relay"), std::string::npos);
+    EXPECT_EQ(x400.recipients[0].diagnostic.find("Reason 1"), 0u);
+}
+
 TEST(analyzer, a_mistyped_recipient_is_kept_as_written_and_flagged) {
     // The sender typed a domain that cannot exist; the report is still about that address.
     const std::string msg =
@@ -239,6 +260,7 @@ TEST(codes, command_from_each_mta_phrase) {
     EXPECT_EQ(dsn::find_command("550 Your host is not allowed to connect to this server. (in reply to RCPT TO command)"), "RCPT");
     EXPECT_EQ(dsn::find_command("550 5.7.1 Message rejected: the recipient does not accept mail from this sender"), "");
     EXPECT_EQ(dsn::find_command("host mx.example.net[192.0.2.2] refused to talk to me: 421 4.4.2 Error: timeout exceeded"), "CONN");
+    EXPECT_EQ(dsn::find_command("SMTP error from remote server after RCPT command: host mx1.example[192.0.2.3]: 550 mailbox unavailable"), "RCPT");
 }
 
 TEST(text, lower_for_match_folds_the_scripts_patterns_use) {

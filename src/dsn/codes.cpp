@@ -86,7 +86,7 @@ std::string find_command(std::string_view t) {
         {"in reply to rcpt to", "RCPT"}, {"in reply to mail from", "MAIL"}, {"in reply to end of data", "DATA"},
         {"in reply to data", "DATA"}, {"in reply to ehlo", "EHLO"}, {"in reply to helo", "HELO"},
         {"in reply to starttls", "STARTTLS"}, {"in reply to auth", "AUTH"}, {"in reply to the rcpt", "RCPT"},
-        {"after rcpt to", "RCPT"}, {"after mail from", "MAIL"}, {"after end of data", "DATA"}, {"after data", "DATA"},
+        {"after rcpt to", "RCPT"}, {"after rcpt command", "RCPT"}, {"after mail from", "MAIL"}, {"after mail command", "MAIL"}, {"after end of data", "DATA"}, {"after data", "DATA"},
         {"after ehlo", "EHLO"}, {"after helo", "HELO"}, {"after starttls", "STARTTLS"}, {"after auth", "AUTH"},
         {"after initial connection", "CONN"}, {"after pipelined rcpt to", "RCPT"}, {"after pipelined mail from", "MAIL"},
         {"after pipelined data", "DATA"}, {"after sending data block", "DATA"}, {"refused to talk to me", "CONN"},

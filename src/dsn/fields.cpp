@@ -1,5 +1,6 @@
 #include "dsn/fields.h"
 
+#include "dsn/codes.h"
 #include "util/address.h"
 #include "util/text.h"
 
@@ -222,8 +223,36 @@ report parse(std::string_view text, const limits& lim) {
             else cur->extra.emplace_back(std::string(name), value);
         }
     }
-    for (auto& r : out.recipients)
+    for (auto& r : out.recipients) {
         if (r.final_routed && util::looks_like_address(r.original_recipient)) r.final_recipient = r.original_recipient;
+        // No Diagnostic-Code, or one without a reply: Microsoft's X-Supplementary-Info ("< #5.5.0
+        // smtp;550 Requested action not taken: mailbox unavailable>") and an X.400 gateway's
+        // X400-Supplementary-Info ("MTA 'x' gives error message 5.7.1 Unable to relay") carry the
+        // server's reply.
+        const bool has_reply = !r.diagnostic.empty() && (!find_reply_code(r.diagnostic).empty() || !find_enhanced_status(r.diagnostic).empty());
+        if (has_reply) continue;
+        for (const auto& [n, v] : r.extra) {
+            if (!util::iequals(n, "x-supplementary-info") && !util::iequals(n, "x400-supplementary-info")) continue;
+            std::string_view t = util::trim(v);
+            while (!t.empty() && (t.front() == '<' || t.front() == '"' || t.front() == ' ')) t.remove_prefix(1);
+            while (!t.empty() && (t.back() == '>' || t.back() == '"' || t.back() == ' ')) t.remove_suffix(1);
+            if (!t.empty() && t.front() == '#') t = util::trim(t.substr(std::min(t.size(), t.find(' '))));  // "#5.5.0"
+            std::string type;
+            std::string_view reply = t.find(';') != std::string_view::npos && t.find(';') < 12 ? typed_value(t, &type) : t;
+            if (util::trim(reply).empty()) continue;
+            if (!r.diagnostic.empty()) {
+                // Beside a Diagnostic-Code that quotes no reply ("Reason 1 (Unable-To-Transfer)").
+                if (find_reply_code(reply).empty() && find_enhanced_status(reply).empty()) continue;
+                r.diagnostic += ' ';
+                r.diagnostic += util::squeeze(reply);
+            } else {
+                r.diagnostic_type = type;
+                r.diagnostic = util::squeeze(reply);
+            }
+            if (r.diagnostic.size() > lim.max_diagnostic_bytes) r.diagnostic.resize(lim.max_diagnostic_bytes);
+            break;
+        }
+    }
     // Drop recipient entries that carry nothing at all.
     std::erase_if(out.recipients, [](const per_recipient& r) {
         return r.final_recipient.empty() && r.original_recipient.empty() && r.status.empty() && r.diagnostic.empty();
