@@ -271,6 +271,15 @@ TEST(text, lower_for_match_folds_the_scripts_patterns_use) {
     EXPECT_EQ(util::lower_for_match(std::string("A\xC3\xFF\xD0")), std::string("a\xC3\xFF\xD0"));  // invalid UTF-8 kept
 }
 
+TEST(address, non_ascii_spaces_and_punctuation_end_an_address) {
+    auto found = util::find_addresses("Contact\xC2\xA0jo@example.com or \xE9\x82\xAE\xE7\xAE\xB1\xEF\xBC\x9A" "ann@example.org, "
+                                      "\xE7\x94\xA8\xE6\x88\xB7@example.net", 10);
+    ASSERT_EQ(found.size(), 3u);
+    EXPECT_EQ(found[0], "jo@example.com");
+    EXPECT_EQ(found[1], "ann@example.org");
+    EXPECT_EQ(found[2], "\xE7\x94\xA8\xE6\x88\xB7@example.net");  // an internationalised local part stays whole
+}
+
 TEST(address, cleans_report_forms) {
     EXPECT_EQ(util::clean_address("rfc822; <Bob@EXAMPLE.Net>"), "Bob@example.net");
     EXPECT_EQ(util::clean_address("\"Bob\" <bob@example.net>"), "bob@example.net");

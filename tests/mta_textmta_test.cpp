@@ -1817,3 +1817,16 @@ TEST(MtaText, NullSenderAutoSubmittedIsNotAVacationReply) {
     EXPECT_EQ(a.records[0].recipient, "vera@example.org");
     EXPECT_NE(a.records[0].reason, "vacation");
 }
+
+TEST(MtaText, AnOutOfOfficeReplyPassedOnByASendingServiceIsAVacationReply) {
+    // Amazon SES passes responders' answers on under its daemon's address: the responder's own
+    // address is gone, and the addresses in its text are contacts, not failed recipients.
+    analysis a = run("From: MAILER-DAEMON@amazonses.com\nTo: app-bounces@example.com\n"
+                     "Subject: Out of Office Re: Scheduled report\nAuto-Submitted: auto-replied\nX-Autoreply: yes\n"
+                     "Content-Type: text/plain; charset=UTF-8\n\n"
+                     "Please send all questions to Jared:\xC2\xA0jared@example.edu\n\n-- \nResearch Programmer | jo@example.edu\n");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].reason, "vacation");
+    EXPECT_EQ(a.records[0].recipient, "");
+    EXPECT_FALSE(a.records[0].warnings.empty());
+}

@@ -12,14 +12,9 @@
 namespace ricochet::mta {
 namespace {
 
-bool looks_auto_reply(const context& ctx) {
-    const auto& h = ctx.msg.headers;
-    std::string_view as = h.get("Auto-Submitted");
-    if (util::istarts_with(util::trim(as), "auto-replied")) return true;
-    if (h.has("X-Autoreply") || h.has("X-Autorespond") || h.has("X-Autoresponse") || h.has("X-Auto-Reply-From") || h.has("X-Vacation"))
-        return true;
-    if (util::iequals(util::trim(h.get("Precedence")), "auto_reply")) return true;
-    std::string_view s = util::trim(ctx.subject);
+// The responders' own subject prefixes and words ("Automatic reply:", "Out of Office").
+bool auto_reply_subject(std::string_view subject) {
+    std::string_view s = util::trim(subject);
     // ("[Automatyczna odpowiedź] ..." brackets the prefix.)
     if (!s.empty() && s.front() == '[') s = util::trim(s.substr(1));
     // The responders' own subject prefixes, in the languages mail clients ship.
@@ -34,6 +29,16 @@ bool looks_auto_reply(const context& ctx) {
     return contains_any(s, {"out of office", "out of the office", "automated response", "automatic reply"});
 }
 
+bool looks_auto_reply(const context& ctx) {
+    const auto& h = ctx.msg.headers;
+    std::string_view as = h.get("Auto-Submitted");
+    if (util::istarts_with(util::trim(as), "auto-replied")) return true;
+    if (h.has("X-Autoreply") || h.has("X-Autorespond") || h.has("X-Autoresponse") || h.has("X-Auto-Reply-From") || h.has("X-Vacation"))
+        return true;
+    if (util::iequals(util::trim(h.get("Precedence")), "auto_reply")) return true;
+    return auto_reply_subject(ctx.subject);
+}
+
 bool parse(const context& ctx, std::vector<record>& out) {
     if (!ctx.msg.delivery_status.empty() || !ctx.msg.feedback_report.empty()) return false;
     if (!looks_auto_reply(ctx)) return false;
@@ -41,12 +46,24 @@ bool parse(const context& ctx, std::vector<record>& out) {
         return false;
     // Mailer daemons mark their bounces auto-replied too (Exim does): those are not auto-replies.
     // Nor is a message from the null address ("From: <>"): a person's responder has an address.
-    if (util::first_address(ctx.from).empty() || contains_any(ctx.from, {"mailer-daemon", "postmaster", "mail delivery"}) ||
-        contains_any(ctx.body.substr(0, 4096), {"could not be delivered", "delivery software", "permanent error", "delivery has failed",
+    // Unless the subject is a responder's own ("Out of Office Re: ..."), with every mark of an
+    // automatic reply: a sending service (Amazon SES) passes responders' answers on under its
+    // own daemon's address.
+    if (contains_any(ctx.body.substr(0, 4096), {"could not be delivered", "delivery software", "permanent error", "delivery has failed",
                                                 "undeliverable", "was not delivered", "delivery failed"}))
         return false;
+    const bool daemon = util::first_address(ctx.from).empty() || contains_any(ctx.from, {"mailer-daemon", "postmaster", "mail delivery"});
+    const bool relayed = daemon && auto_reply_subject(ctx.subject) &&
+                         util::istarts_with(util::trim(ctx.msg.headers.get("Auto-Submitted")), "auto-replied");
+    if (daemon && !relayed) return false;
     record r;
-    r.recipient = util::first_address(ctx.from);
+    if (relayed) {
+        // The responder's address is lost; the returned message's recipient, when it came back.
+        r.recipient = util::first_address(ctx.msg.original_headers.get("To"));
+        r.warnings.push_back("an automatic reply passed on under a mail system's address: the responder's own address is not given");
+    } else {
+        r.recipient = util::first_address(ctx.from);
+    }
     std::string text = util::squeeze(ctx.body.substr(0, std::min<std::size_t>(ctx.body.size(), 2048)));
     // A responder that says the mailbox is gone is a soft "suspend"-like answer, not a vacation.
     bool gone = contains_any(text, {"no longer in use", "no longer active", "no longer monitored", "no longer valid",

@@ -177,6 +177,13 @@ std::vector<std::string> find_addresses(std::string_view text, std::size_t max) 
         if (at == std::string_view::npos) break;
         std::size_t b = at;
         while (b > 0 && local_char(text[b - 1])) --b;
+        // Non-ASCII spaces and punctuation end a word as ASCII ones do: a no-break space, the
+        // ideographic space and comma, full-width colon and brackets, a zero-width space.
+        if (b < at)
+            for (std::string_view sep : {"\xC2\xA0", "\xE3\x80\x80", "\xE3\x80\x81", "\xE3\x80\x82", "\xE3\x80\x8C", "\xE3\x80\x8D",
+                                         "\xEF\xBC\x9A", "\xEF\xBC\x8C", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xE2\x80\x8B",
+                                         "\xE2\x80\x9C", "\xE2\x80\x9D"})
+                if (std::size_t cut = text.substr(b, at - b).rfind(sep); cut != std::string_view::npos) b += cut + sep.size();
         std::size_t e = at + 1;
         if (e < text.size() && text[e] == '[') {
             std::size_t close = text.find(']', e);
