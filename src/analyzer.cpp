@@ -83,8 +83,12 @@ std::string recipient_from_original(const mime::header_block& h) {
             if (!a.empty() && !util::iequals(a, sender)) return a;
         }
     }
-    std::vector<std::string> to = util::find_addresses(h.get("To"), 2);
-    if (to.size() == 1 && h.get("Cc").empty() && !util::iequals(to[0], sender)) return to[0];
+    // One addressee besides the sender (who often copies itself: "Cc: noreply@" of the sender).
+    std::vector<std::string> named;
+    for (std::string_view field : {"To", "Cc"})
+        for (auto& a : util::find_addresses(h.get(field), 3))
+            if (!util::iequals(a, sender)) named.push_back(std::move(a));
+    if (named.size() == 1) return named[0];
     return {};
 }
 

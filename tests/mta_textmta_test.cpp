@@ -904,6 +904,16 @@ TEST(MtaText, NoRecipientNamedTakesTheOnlyToAddress) {
     EXPECT_EQ(a.records[0].recipient, "team@example.org");
 }
 
+TEST(MtaText, NoRecipientNamedTakesTheOnlyAddresseeBesidesTheSendersOwnCopy) {
+    // The sender copied itself: the other addressee is the one the message was for.
+    analysis a = run(with_to(no_recipient_bounce, "To: Team <team@example.org>\nCc: sender@example.net", false));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "team@example.org");
+    // A second addressee is a second candidate: no guess.
+    analysis b = run(with_to(no_recipient_bounce, "To: Team <team@example.org>\nCc: boss@example.org", false));
+    ASSERT_EQ(b.records.size(), 1u);
+    EXPECT_EQ(b.records[0].recipient, "");
+}
 TEST(MtaText, NoRecipientNamedAndSeveralToAddressesStaysEmpty) {
     // Two addresses, no Received clause: any guess could blame the wrong one.
     analysis a = run(with_to(no_recipient_bounce, "To: team@example.org, other@example.org", false));
