@@ -1828,6 +1828,19 @@ TEST(MtaText, NullSenderAutoSubmittedIsNotAVacationReply) {
     EXPECT_NE(a.records[0].reason, "vacation");
 }
 
+TEST(MtaText, APersonsResponderIsAnAutoReplyWhateverItsWords) {
+    // Its address, the RFC 3834 header and a responder's subject prefix: an auto-reply, even when
+    // its text borrows a bounce's words.
+    analysis a = run("From: Ann Lee <ann@example.com>\nTo: info@example.org\n"
+                     "Subject: Automatic reply: Undeliverable - out of office\nAuto-Submitted: auto-replied\n\n"
+                     "I am out of the office until Monday. Your message could not be delivered to me\n"
+                     "personally, but I will read it when I am back. Status: 5.1.1 is not a thing here.\n");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "ann@example.com");
+    EXPECT_EQ(a.records[0].reason, "vacation");
+    EXPECT_FALSE(a.records[0].hard);
+}
+
 TEST(MtaText, AnOutOfOfficeReplyPassedOnByASendingServiceIsAVacationReply) {
     // Amazon SES passes responders' answers on under its daemon's address: the responder's own
     // address is gone, and the addresses in its text are contacts, not failed recipients.
