@@ -238,6 +238,11 @@ verdict classifier::decide(const evidence& ev) const {
         // mailbox (the message, not the address, was refused). A bare pasted line has no such
         // context and keeps its plain meaning.
         pick("filtered", ev.command == "DATA" ? "userunknown-at-data" : "userunknown-not-at-rcpt");
+    } else if (sm.decisive && sm.reason == "hostunknown" && text_reason == "userunknown" && !ev.reply_code.empty() &&
+               !util::icontains(text, "system") && !util::icontains(text, "domain") && !util::icontains(text, "host")) {
+        // x.1.2 says the destination system does not exist, but a server that replies "550 User
+        // does not exist" exists: the mailbox is what is unknown.
+        pick("userunknown", text_rule);
     } else if (sm.decisive && sm.reason == "exceedlimit" && (text_reason == "mesgtoobig" || text_reason == "mailboxfull")) {
         // x.2.3 is "message length exceeds administrative limit"; when the server says the limit
         // is its own fixed maximum message size, the message is too big for any mailbox there;
