@@ -112,7 +112,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
     std::string_view body = ctx.body;
     // (The program's name is the site's mail_name setting: "This is the BNS Postfix program at host".)
     bool postfix = contains_any(body, {"This is the mail system at host", "This is the Postfix program at host"}) ||
-                   (util::icontains(body, " program at host ") && util::icontains(body, "I'm sorry to have to inform you that")) ||
+                   (body.substr(0, 4096).find(" program at host ") != std::string_view::npos &&
+                    util::icontains(body.substr(0, 8192), "I'm sorry to have to inform you that")) ||
                    util::icontains(ctx.msg.delivery_status, "X-Postfix-Queue-ID:") ||
                    util::icontains(ctx.msg.delivery_status, "X-Postfix-Sender:");
     if (!postfix) {
