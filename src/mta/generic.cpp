@@ -46,8 +46,8 @@ bool infrastructure(std::string_view a) {
            util::iequals(local, "no-reply");
 }
 
-// Every mention of `a` in `text` from `at` on (the first four, within 4 KB) comes right after the word "from"
-// ("mail from x@example.org", "from: <x@example.org>", "MAIL FROM:<x@example.org>").
+// Every mention of `a` in `text` from `at` on (the first four, within 4 KB) comes right after the
+// word "from" ("mail from x@example.org", "from: <x@example.org>", "MAIL FROM:<x@example.org>").
 bool said_as_sender(std::string_view text, std::string_view a, std::size_t at) {
     bool any = false;
     int seen = 0;

@@ -42,23 +42,24 @@ bool looks_auto_reply(const context& ctx) {
 bool parse(const context& ctx, std::vector<record>& out) {
     if (!ctx.msg.delivery_status.empty() || !ctx.msg.feedback_report.empty()) return false;
     if (!looks_auto_reply(ctx)) return false;
-    // A person's own responder by every mark (its address, the RFC 3834 header, a responder's
-    // subject prefix) is an auto-reply whatever its words ("Automatic reply: Undeliverable ...",
-    // "could not be delivered to me personally").
     const bool daemon = util::first_address(ctx.from).empty() || contains_any(ctx.from, {"mailer-daemon", "postmaster", "mail delivery"});
     const bool auto_replied = util::istarts_with(util::trim(ctx.msg.headers.get("Auto-Submitted")), "auto-replied");
-    const bool certain = !daemon && auto_replied && auto_reply_subject(ctx.subject) && ctx.msg.original_headers.fields.empty();
-    if (!certain && contains_any(ctx.subject, {"undeliver", "delivery status", "failure notice", "returned mail", "delivery fail", "mail delivery"}))
+    const bool responder_subject = auto_reply_subject(ctx.subject);
+    // A person's own responder by every mark (its address, the RFC 3834 header, a responder's
+    // subject prefix, no returned message) is an auto-reply whatever words it borrows from bounces
+    // ("Automatic reply: Undeliverable ...", "could not be delivered to me personally").
+    const bool certain = !daemon && auto_replied && responder_subject && ctx.msg.original_headers.fields.empty();
+    if (!certain &&
+        (contains_any(ctx.subject, {"undeliver", "delivery status", "failure notice", "returned mail", "delivery fail", "mail delivery"}) ||
+         contains_any(ctx.body.substr(0, 4096), {"could not be delivered", "delivery software", "permanent error", "delivery has failed",
+                                                 "undeliverable", "was not delivered", "delivery failed"})))
         return false;
     // Mailer daemons mark their bounces auto-replied too (Exim does): those are not auto-replies.
     // Nor is a message from the null address ("From: <>"): a person's responder has an address.
-    // Unless the subject is a responder's own ("Out of Office Re: ..."), with every mark of an
-    // automatic reply: a sending service (Amazon SES) passes responders' answers on under its
-    // own daemon's address.
-    if (!certain && contains_any(ctx.body.substr(0, 4096), {"could not be delivered", "delivery software", "permanent error",
-                                                            "delivery has failed", "undeliverable", "was not delivered", "delivery failed"}))
-        return false;
-    const bool relayed = daemon && auto_reply_subject(ctx.subject) && auto_replied;
+    // Unless the subject is a responder's own ("Out of Office Re: ...") with every mark of an
+    // automatic reply: a sending service (Amazon SES) passes responders' answers on under its own
+    // daemon's address.
+    const bool relayed = daemon && responder_subject && auto_replied;
     if (daemon && !relayed) return false;
     record r;
     if (relayed) {
