@@ -148,6 +148,18 @@ bool is_action(std::string_view a) {
     return a == "failed" || a == "delayed" || a == "delivered" || a == "relayed" || a == "expanded";
 }
 
+// What the classifier is told about a record: its codes and command, and the words to read.
+reason::evidence evidence_of(const record& r, std::string_view words) {
+    reason::evidence ev;
+    ev.diagnostic = words;
+    ev.status = r.status;
+    ev.reply_code = r.reply_code;
+    ev.command = r.smtp_command;
+    ev.action = r.action;
+    ev.diagnostic_type = r.diagnostic_type;
+    return ev;
+}
+
 void apply(record& r, const reason::verdict& v) {
     r.reason = v.reason;
     r.rule = v.rule;
@@ -230,13 +242,7 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
         else r.action.clear();
     }
 
-    reason::evidence ev;
-    ev.diagnostic = final_words;
-    ev.status = r.status;
-    ev.reply_code = r.reply_code;
-    ev.command = r.smtp_command;
-    ev.action = r.action;
-    ev.diagnostic_type = r.diagnostic_type;
+    reason::evidence ev = evidence_of(r, final_words);
     // A notice that quotes no server reply (no code, no status) where the format would have
     // quoted one (a notice written for people; Postfix's own local delivery verdict) is not
     // evidence that the refusal came after RCPT.
@@ -273,14 +279,7 @@ void reason_from_notice(std::vector<record>& recs, const reason::classifier& cla
     for (auto& r : recs) {
         std::string key = r.status + '\n' + r.reply_code + '\n' + r.smtp_command + '\n' + r.action + '\n' + r.diagnostic_type;
         if (!have_last || key != last_key) {
-            reason::evidence ev;
-            ev.diagnostic = notice;
-            ev.status = r.status;
-            ev.reply_code = r.reply_code;
-            ev.command = r.smtp_command;
-            ev.action = r.action;
-            ev.diagnostic_type = r.diagnostic_type;
-            v = classes.decide(ev);
+            v = classes.decide(evidence_of(r, notice));
             v.rule = "notice:" + v.rule;
             last_key = std::move(key);
             have_last = true;
