@@ -135,13 +135,9 @@ std::string quoted_reply(std::string_view d) {
 
 // A diagnostic that is empty or only repeats the recipient's address ("<ken@example.org>").
 bool names_no_reason(std::string_view diagnostic, std::string_view recipient) {
-    std::string_view d = util::trim(diagnostic);
-    if (!recipient.empty())
-        if (std::size_t p = util::ifind(d, recipient); p != std::string_view::npos) {
-            std::string rest = std::string(d.substr(0, p)) + std::string(d.substr(p + recipient.size()));
-            return std::none_of(rest.begin(), rest.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c); });
-        }
-    return std::none_of(d.begin(), d.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c); });
+    std::string rest(util::trim(diagnostic));
+    if (std::size_t p = recipient.empty() ? std::string::npos : util::ifind(rest, recipient); p != std::string::npos) rest.erase(p, recipient.size());
+    return std::none_of(rest.begin(), rest.end(), [](char c) { return util::is_alpha(c) || util::is_digit(c); });
 }
 
 bool is_action(std::string_view a) {
@@ -273,16 +269,14 @@ void reason_from_notice(std::vector<record>& recs, const reason::classifier& cla
     if (!std::all_of(recs.begin(), recs.end(), [](const record& r) { return r.rule == "no-pattern"; })) return;
     const std::string notice = util::squeeze(error_text.substr(0, 2048));
     // The verdict is read once per kind of evidence (a list of thousands shares one).
-    std::string last_key;
-    bool have_last = false;
+    std::string last_key;  // (never empty once set: the key holds its separators)
     reason::verdict v;
     for (auto& r : recs) {
         std::string key = r.status + '\n' + r.reply_code + '\n' + r.smtp_command + '\n' + r.action + '\n' + r.diagnostic_type;
-        if (!have_last || key != last_key) {
+        if (key != last_key) {
             v = classes.decide(evidence_of(r, notice));
             v.rule = "notice:" + v.rule;
             last_key = std::move(key);
-            have_last = true;
         }
         if (v.rule == "notice:no-pattern" || v.reason == "undefined" || v.reason == "onhold") continue;
         apply(r, v);
