@@ -401,6 +401,30 @@ TEST(ExplainRetry, DelayNoticeSaysSo) {
 
 // --- rendering --------------------------------------------------------------------------------------
 
+TEST(ExplainRetry, GreylistingIsARetryScheduleNotABlock) {
+    // A greylisting refusal (Postgrey's reply) passes on a later attempt: the advice is to retry
+    // soon from the same server, not to look for a blocklist.
+    for (language lang : all_languages) {
+        record r = make_record("blocked",
+                               "450 4.2.0 <user@example.com>: Recipient address rejected: Greylisted, see "
+                               "http://postgrey.schweikert.ch/help/example.com.html");
+        r.rule = "blocked.greylisting";
+        r.status = "4.2.0";
+        r.reply_code = "450";
+        const explanation e = ricochet::explain(r, lang);
+        EXPECT_EQ(e.retry, retry_advice::later) << ricochet::language_tag(lang);
+        EXPECT_EQ(e.retry_after_minutes, 15);
+        const explanation plain = ricochet::explain(make_record("blocked", "554 5.7.1 Service unavailable"), lang);
+        EXPECT_NE(e.cause, plain.cause) << ricochet::language_tag(lang);
+        EXPECT_NE(e.sender_action, plain.sender_action);
+    }
+    record r = make_record("blocked", "451 4.7.1 Greylisting in action, please come back later");
+    r.rule = "blocked.greylisting";
+    EXPECT_NE(ricochet::explain(r, language::en).cause.find("greylist"), std::string::npos);
+    EXPECT_NE(ricochet::explain(r, language::zh_cn).cause.find("灰名单"), std::string::npos);
+    EXPECT_NE(ricochet::explain(r, language::zh_tw).cause.find("灰名單"), std::string::npos);
+}
+
 TEST(ExplainRender, ExplanationHasLabelledFields) {
     const record r = make_record("blocked", "554 5.7.1 Client host [202.105.45.53] blocked using zen.spamhaus.org");
     const std::string en = ricochet::render_explanation(ricochet::explain(r, language::en), language::en);

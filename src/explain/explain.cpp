@@ -175,6 +175,15 @@ explanation explain_unchecked(const record& r, language lang) {
             advice = retry_advice::after_fix;
             note = u.note_not_permanent;
         }
+    } else if (r.rule == "blocked.greylisting") {
+        // Greylisting refuses a sender only until it retries: nothing to delist, nothing to fix
+        // but a retry schedule.
+        replaced_body = true;
+        advice = retry_advice::later;
+        minutes = 15;
+        note = u.note_greylisting;
+        e.cause = std::string(u.cause_greylisting);
+        e.sender_action = std::string(u.action_greylisting);
     } else if (advice == retry_advice::later && r.hard && (k.reason == "mailboxfull" || k.is("mailbox-full"))) {
         minutes = std::max(minutes, 1440);
         note = u.note_full_for_long;

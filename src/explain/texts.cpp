@@ -1202,6 +1202,13 @@ constexpr ui_text ui_table[language_count] = {
         "mailbox is probably abandoned.",
         "This is only a delay notice: your mail server is still trying and will report again if it "
         "gives up.",
+        "Greylisting lets the message in on a later attempt from the same server.",
+        "The receiving server greylists: it turns away the first attempt from a sender it has not seen "
+        "before and accepts the same message when it comes back a few minutes later. A mail server "
+        "retries on its own, so a bounce means the retries stopped too soon or came from another "
+        "address.",
+        "Nothing is wrong with the address or the message. Make sure your mail server keeps retrying "
+        "for at least an hour and retries from the same IP address, then send again.",
         // specifics
         "Blocklist: {}", " (look up: {})", "Size limit: {}", "Quota: {}", "{} bytes", " (about {})",
         "Remote server: {}", "Refused IP address: {}", "Recipient domain: {}",
@@ -1238,6 +1245,10 @@ constexpr ui_text ui_table[language_count] = {
         "这次失败没有被判定为永久性的；重发前请先核对地址。",
         "服务器把邮箱已满当作永久性失败；如果连续几天退信，这个邮箱很可能已被弃用。",
         "这只是延迟通知：您的邮件服务器仍在尝试投递，如果最终放弃会再次通知。",
+        "灰名单会在同一台服务器稍后重试时放行邮件。",
+        "对方服务器启用了灰名单：对没见过的发件方，第一次投递会被暂时拒绝，几分钟后同一封邮件再来时才接收。"
+        "邮件服务器本会自动重试，出现退信说明重试停得太早，或换了别的地址重试。",
+        "收件地址和邮件本身都没有问题。请确认您的邮件服务器至少持续重试一小时，并从同一个 IP 地址重试，然后重新发送。",
         // specifics
         "黑名单：{}", "（查询：{}）", "大小上限：{}", "配额：{}", "{} 字节", "（约 {}）",
         "对方服务器：{}", "被拒绝的 IP 地址：{}", "收件人域名：{}",
@@ -1273,6 +1284,10 @@ constexpr ui_text ui_table[language_count] = {
         "這次失敗沒有被判定為永久性的；重寄前請先核對地址。",
         "伺服器把信箱已滿視為永久性失敗；若連續幾天退信，這個信箱很可能已被棄用。",
         "這只是延遲通知：您的郵件伺服器仍在嘗試投遞，若最終放棄會再次通知。",
+        "灰名單會在同一台伺服器稍後重試時放行郵件。",
+        "對方伺服器啟用了灰名單：對沒見過的寄件方，第一次投遞會被暫時拒絕，幾分鐘後同一封郵件再來時才接收。"
+        "郵件伺服器本會自動重試，出現退信表示重試停得太早，或換了別的位址重試。",
+        "收件地址和郵件本身都沒有問題。請確認您的郵件伺服器至少持續重試一小時，並從同一個 IP 位址重試，然後重新寄送。",
         // specifics
         "黑名單：{}", "（查詢：{}）", "大小上限：{}", "配額：{}", "{} 位元組", "（約 {}）",
         "對方伺服器：{}", "遭拒絕的 IP 位址：{}", "收件者網域：{}",

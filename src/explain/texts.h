@@ -98,6 +98,9 @@ struct ui_text {
     std::string_view note_not_permanent;  ///< a normally permanent reason not judged permanent
     std::string_view note_full_for_long;  ///< a full mailbox reported as permanent
     std::string_view note_delayed;        ///< a delay notice (Action: delayed)
+    std::string_view note_greylisting;    ///< retry note for a greylisting refusal
+    std::string_view cause_greylisting;   ///< the cause, for a greylisting refusal
+    std::string_view action_greylisting;  ///< what the sender can do about one
     // specifics
     std::string_view spec_blocklist;
     std::string_view spec_lookup;         ///< appended to spec_blocklist: "{}" = lookup page

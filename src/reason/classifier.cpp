@@ -249,6 +249,11 @@ verdict classifier::decide(const evidence& ev) const {
         // when it says the mailbox's quota is used up ("maildir has overdrawn his diskspace
         // quota"), the mailbox is full whatever the message's size.
         pick(text_reason, text_rule);
+    } else if (sm.decisive && sm.reason == "authfailure" && (text_reason == "requireptr" || text_reason == "failedstarttls")) {
+        // Providers reuse the newer x.7.2x codes for their own checks: Gmail answers 4.7.23 for a
+        // missing PTR record and 4.7.29 for mail not sent over TLS. A reply that names the check
+        // says which one failed.
+        pick(text_reason, text_rule);
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
     } else if (ev.reply_code == "551" && (ev.status.empty() || util::iends_with(ev.status, ".0.0")) &&
