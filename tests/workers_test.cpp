@@ -123,6 +123,23 @@ TEST(cli, an_eml_file_that_is_an_mbox_export_is_split_but_a_quoted_copy_is_not) 
     EXPECT_EQ(out.find("quoted.eml#"), std::string::npos) << out;
 }
 
+// `ricochet explain --format json` with `text` on its standard input, as a user pipes a paste in.
+std::string explain_from_stdin(const char* text, const char* file_name) {
+    const std::string path = ::testing::TempDir() + file_name;
+    {
+        std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
+        if (!f) return "cannot write " + path;
+        std::fputs(text, f.get());
+    }
+    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format json < " + path + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
+    std::string out;
+    std::array<char, 65536> buf{};
+    std::size_t n;
+    while (p && (n = std::fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
+    return out;
+}
+
 TEST(cli, explain_reads_a_pasted_bounce_body_without_headers) {
     // What a help-desk user copies out of a mail client: the report's text, no header block.
     const char* body =
@@ -133,22 +150,28 @@ TEST(cli, explain_reads_a_pasted_bounce_body_without_headers) {
         "<ana@example.org>: host mx.example.org[192.0.2.5] said: 550 5.2.2\n"
         "    <ana@example.org>: Recipient address rejected: Mailbox over quota (in\n"
         "    reply to RCPT TO command)\n";
-    std::string path = ::testing::TempDir() + "pasted_body.txt";
-    {
-        std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
-        ASSERT_TRUE(f);
-        std::fputs(body, f.get());
-    }
-    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format json < " + path + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
-    std::string out;
-    std::array<char, 65536> buf{};
-    std::size_t n;
-    while (p && (n = std::fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
+    const std::string out = explain_from_stdin(body, "pasted_body.txt");
     EXPECT_NE(out.find("\"recipient\": \"ana@example.org\""), std::string::npos) << out;
     EXPECT_NE(out.find("\"reason\": \"mailboxfull\""), std::string::npos) << out;
     EXPECT_NE(out.find("\"smtp_command\": \"RCPT\""), std::string::npos) << out;
     EXPECT_NE(out.find("without headers"), std::string::npos) << out;
+}
+
+TEST(cli, explain_a_pasted_body_that_opens_with_a_sentence_ending_in_a_colon) {
+    // A report whose first line ends in ':' is not a header block, and the Message-ID it quotes
+    // is not the failed recipient.
+    const char* body =
+        "This report relates to a message you sent with the following header fields:\n\n"
+        "  Message-id: <0A1B2C3D-4E5F-6789-ABCD-EF0123456789@mail.example.com>\n"
+        "  From: Ana <ana@mail.example.com>\n"
+        "  To: bob@example.org\n\n"
+        "Your message cannot be delivered to the following recipients:\n\n"
+        "  Recipient address: bob@example.org\n"
+        "  Reason: Remote SMTP server has rejected address\n"
+        "  Diagnostic code: smtp;550 5.1.1 <bob@example.org>... User Unknown\n";
+    const std::string out = explain_from_stdin(body, "pasted_colon.txt");
+    EXPECT_NE(out.find("\"recipient\": \"bob@example.org\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"reason\": \"userunknown\""), std::string::npos) << out;
 }
 
 }  // namespace

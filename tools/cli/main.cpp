@@ -285,7 +285,14 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
 
     // A whole pasted bounce is analysed as a message; a line or a few lines are classified as text.
     std::vector<record> recs;
-    bool message_like = text.find("\n\n") != std::string::npos && text.find(':') < text.find('\n');
+    // A message starts with a header field: a name without spaces, then a colon ("Return-Path:",
+    // "From:"). A body that opens with a sentence ending in a colon ("...the following header
+    // fields:") is not one.
+    const std::size_t colon = text.find(':');
+    const bool message_like = text.find("\n\n") != std::string::npos && colon != std::string::npos && colon > 0 &&
+                              colon < text.find('\n') &&
+                              std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(colon),
+                                          [](char ch) { return ch > ' ' && ch < 127; });
     if (message_like) {
         analysis a = an->analyze(text);
         if (a.kind == message_kind::bounce) recs = a.records;
