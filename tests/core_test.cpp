@@ -280,6 +280,17 @@ TEST(address, non_ascii_spaces_and_punctuation_end_an_address) {
     EXPECT_EQ(found[2], "\xE7\x94\xA8\xE6\x88\xB7@example.net");  // an internationalised local part stays whole
 }
 
+TEST(address, chinese_or_japanese_prose_run_into_an_ascii_local_part_is_not_part_of_it) {
+    // "无法发送到admin@example.com" (Tencent's notice), "宛先user@example.jp"; an accented Latin
+    // local part is one word.
+    auto found = util::find_addresses("无法发送到admin@example.com 宛先user@example.jp josé.garcia@example.es 用户@example.net", 10);
+    ASSERT_EQ(found.size(), 4u);
+    EXPECT_EQ(found[0], "admin@example.com");
+    EXPECT_EQ(found[1], "user@example.jp");
+    EXPECT_EQ(found[2], "josé.garcia@example.es");
+    EXPECT_EQ(found[3], "用户@example.net");
+}
+
 TEST(address, cleans_report_forms) {
     EXPECT_EQ(util::clean_address("rfc822; <Bob@EXAMPLE.Net>"), "Bob@example.net");
     EXPECT_EQ(util::clean_address("\"Bob\" <bob@example.net>"), "bob@example.net");

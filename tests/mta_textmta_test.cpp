@@ -1853,3 +1853,26 @@ TEST(MtaText, AnOutOfOfficeReplyPassedOnByASendingServiceIsAVacationReply) {
     EXPECT_EQ(a.records[0].recipient, "");
     EXPECT_FALSE(a.records[0].warnings.empty());
 }
+
+TEST(MtaText, ARoleAddressNamedAsTheFailedRecipientIsOne) {
+    // abuse@ and postmaster@ in a notice are usually the mail system's own contacts, but an abuse@
+    // that the notice says it could not send to, or that a refusal code follows, is a recipient.
+    analysis a = run(R"(From: Mail Delivery System <postmaster@mx.example.net>
+To: alice@example.com
+Subject: Undelivered Mail Returned to Sender
+
+Unable to send to abuse@example.org
+Bounce reason: The recipient's email address (abuse@example.org) does not exist.
+550 No such user
+
+  <root@example.org>: 550 5.1.1 Address does not exist
+
+For help, write to postmaster@example.net.
+)");
+    const record* abuse = find(a, "abuse@example.org");
+    const record* root = find(a, "root@example.org");
+    ASSERT_TRUE(abuse && root);
+    EXPECT_NE(abuse->diagnostic.find("No such user"), std::string::npos) << abuse->diagnostic;
+    EXPECT_EQ(root->status, "5.1.1");
+    EXPECT_EQ(find(a, "postmaster@example.net"), nullptr);
+}

@@ -174,4 +174,21 @@ TEST(cli, explain_a_pasted_body_that_opens_with_a_sentence_ending_in_a_colon) {
     EXPECT_NE(out.find("\"reason\": \"userunknown\""), std::string::npos) << out;
 }
 
+TEST(cli, explain_a_bounce_pasted_inside_a_quoted_reply) {
+    // "> " on every line, twice over: the quote marks come off and the report reads as it was sent.
+    const char* body =
+        "> > This is the mail system at host relay.example.net.\n"
+        "> >\n"
+        "> > I'm sorry to have to inform you that your message could not\n"
+        "> > be delivered to one or more recipients.\n"
+        "> >\n"
+        "> > <list@example.org>: host mx.example.org[192.0.2.18] said: 550 5.7.1\n"
+        "> >     Content-Policy msg: Bogofilter considers this message SPAM. (in reply\n"
+        "> >     to end of DATA command)\n";
+    const std::string out = explain_from_stdin(body, "pasted_quoted.txt");
+    EXPECT_NE(out.find("\"recipient\": \"list@example.org\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"reason\": \"spamdetected\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"smtp_command\": \"DATA\""), std::string::npos) << out;
+}
+
 }  // namespace

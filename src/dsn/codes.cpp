@@ -22,6 +22,9 @@ bool valid_status(std::string_view s) noexcept {
 }
 
 std::string find_enhanced_status(std::string_view t) {
+    // As for reply codes: in a transcript the accepted commands' 2.x.x come before the refusal, so
+    // the first 4.x.x or 5.x.x is the answer; a 2.x.x only when there is no other.
+    std::string_view success;
     for (std::size_t i = 0; i + 5 <= t.size(); ++i) {
         char c = t[i];
         if (c != '2' && c != '4' && c != '5') continue;
@@ -37,9 +40,10 @@ std::string find_enhanced_status(std::string_view t) {
         // "5.1.1.2" (an IP or a version) is not a status.
         if (j < t.size() && (is_d(t[j]) || (t[j] == '.' && j + 1 < t.size() && is_d(t[j + 1])))) continue;
         if (j < t.size() && util::is_alpha(t[j])) continue;
-        return std::string(t.substr(i, j - i));
+        if (c != '2') return std::string(t.substr(i, j - i));
+        if (success.empty()) success = t.substr(i, j - i);
     }
-    return {};
+    return std::string(success);
 }
 
 std::string find_reply_code(std::string_view t) {

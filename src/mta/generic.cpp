@@ -46,6 +46,25 @@ bool infrastructure(std::string_view a) {
            util::iequals(local, "no-reply");
 }
 
+// An address the notice names as the failed one: a refusal's code right after it ("<root@example.org>:
+// 550 5.1.1 ..."), or a failure phrase just before it on its line ("Unable to send to
+// abuse@example.org"). A role address (abuse@, postmaster@) that the report says this of is a
+// recipient, not the mail system's signature.
+bool named_as_failed(std::string_view text, std::string_view a, std::size_t at) {
+    std::string_view after = text.substr(std::min(text.size(), at + a.size()), 24);
+    while (!after.empty() && (after.front() == '>' || after.front() == ':' || after.front() == '`' || util::is_space(after.front())))
+        after.remove_prefix(1);
+    if (after.size() >= 3 && (after[0] == '4' || after[0] == '5') && util::is_digit(after[1]) && util::is_digit(after[2])) return true;
+    std::size_t bol = text.rfind('\n', at);
+    bol = bol == std::string_view::npos ? 0 : bol + 1;
+    std::string_view before = util::trim(text.substr(std::max(bol, at > 48 ? at - 48 : 0), at - std::max(bol, at > 48 ? at - 48 : 0)));
+    while (!before.empty() && (before.back() == '<' || before.back() == '"' || before.back() == '(')) before.remove_suffix(1);
+    before = util::trim(before);
+    for (std::string_view cue : {"send to", "deliver to", "delivered to", "delivery to", "failed to", "recipient:", "recipient address:"})
+        if (util::iends_with(before, cue)) return true;
+    return false;
+}
+
 // Every mention of `a` in `text` from `at` on (the first four, within 4 KB) comes right after the
 // word "from" ("mail from x@example.org", "from: <x@example.org>", "MAIL FROM:<x@example.org>").
 bool said_as_sender(std::string_view text, std::string_view a, std::size_t at) {
@@ -176,9 +195,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
                                                   "removed from the mail queue", "giving up", "gave up"});
     std::size_t from = 0;  // addresses come in order of first appearance: search on from the last
     for (const std::string& a : util::find_addresses(text, ctx.lim.max_recipients)) {
-        if (infrastructure(a) || util::iequals(a, sender) || util::iequals(a, bounce_to) || util::iequals(a, envelope)) continue;
+        if (util::iequals(a, sender) || util::iequals(a, bounce_to) || util::iequals(a, envelope)) continue;
         std::size_t at = util::ifind(text, a, from);
         if (at == std::string_view::npos) at = util::ifind(text, a);
+        if (infrastructure(a) && (at == std::string_view::npos || !named_as_failed(text, a, at))) continue;
         // Every mention of it says "from" just before ("not accepting mail from list@example.org",
         // "MAIL FROM:<...>"): the sender's side, not a recipient.
         if (at != std::string_view::npos && said_as_sender(text, a, at)) continue;

@@ -184,6 +184,18 @@ std::vector<std::string> find_addresses(std::string_view text, std::size_t max) 
                                          "\xEF\xBC\x9A", "\xEF\xBC\x8C", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xE2\x80\x8B",
                                          "\xE2\x80\x9C", "\xE2\x80\x9D"})
                 if (std::size_t cut = text.substr(b, at - b).rfind(sep); cut != std::string_view::npos) b += cut + sep.size();
+        // Chinese, Japanese or Korean prose run into an ASCII local part ("无法发送到admin@example.com",
+        // "宛先user@example.jp"): the address starts where the script changes. (Two-byte letters
+        // stay: "josé.garcia@" is one local part.)
+        for (std::size_t k = at; k > b; --k) {
+            const auto c = static_cast<unsigned char>(text[k - 1]);
+            if (c < 0x80) continue;
+            if (k >= b + 3 && k < at) {
+                const auto lead = static_cast<unsigned char>(text[k - 3]);
+                if (lead >= 0xE3 && lead <= 0xED && (static_cast<unsigned char>(text[k - 2]) & 0xC0) == 0x80 && (c & 0xC0) == 0x80) b = k;
+            }
+            break;
+        }
         std::size_t e = at + 1;
         if (e < text.size() && text[e] == '[') {
             std::size_t close = text.find(']', e);

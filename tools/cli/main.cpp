@@ -269,6 +269,41 @@ int run_analyze(const analyze_args& args) {
     return (read_ok && !had_error) ? 0 : 1;
 }
 
+// A bounce pasted out of a reply keeps the reply's quote marks ("> " on every line, "> > " for a
+// quote of a quote). When nearly every line carries one, take a level off, as many times as they
+// are nested (a few at most), so that the report's own layout shows again.
+std::string without_quote_marks(std::string text) {
+    for (int level = 0; level < 4; ++level) {
+        std::size_t lines = 0, quoted = 0;
+        for (std::size_t b = 0; b < text.size();) {
+            std::size_t e = text.find('\n', b);
+            if (e == std::string::npos) e = text.size();
+            if (e > b && text.find_first_not_of(" \t\r", b) < e) {
+                ++lines;
+                if (text[b] == '>') ++quoted;
+            }
+            b = e + 1;
+        }
+        if (lines < 3 || quoted * 10 < lines * 9) break;
+        std::string out;
+        out.reserve(text.size());
+        for (std::size_t b = 0; b < text.size();) {
+            std::size_t e = text.find('\n', b);
+            if (e == std::string::npos) e = text.size();
+            std::size_t from = b;
+            if (from < e && text[from] == '>') {
+                ++from;
+                if (from < e && text[from] == ' ') ++from;
+            }
+            out.append(text, from, e - from);
+            if (e < text.size()) out += '\n';
+            b = e + 1;
+        }
+        text = std::move(out);
+    }
+    return text;
+}
+
 int run_explain(const std::vector<std::string>& words, const std::string& format, const std::string& lang_name) {
     std::string text;
     for (const auto& w : words) {
@@ -279,6 +314,7 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
         char buf[65536];
         for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, stdin)) > 0;) text.append(buf, n);
     }
+    text = without_quote_marks(std::move(text));
     auto an = analyzer::create();
     if (!an) return 1;
     language lang = lang_name.empty() ? language_from_environment() : parse_language(lang_name).value_or(language::en);
