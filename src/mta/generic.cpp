@@ -55,9 +55,10 @@ bool named_as_failed(std::string_view text, std::string_view a, std::size_t at) 
     while (!after.empty() && (after.front() == '>' || after.front() == ':' || after.front() == '`' || util::is_space(after.front())))
         after.remove_prefix(1);
     if (after.size() >= 3 && (after[0] == '4' || after[0] == '5') && util::is_digit(after[1]) && util::is_digit(after[2])) return true;
+    // (The last 48 bytes of its line before it.)
     std::size_t bol = text.rfind('\n', at);
-    bol = bol == std::string_view::npos ? 0 : bol + 1;
-    std::string_view before = util::trim(text.substr(std::max(bol, at > 48 ? at - 48 : 0), at - std::max(bol, at > 48 ? at - 48 : 0)));
+    bol = std::max(bol == std::string_view::npos ? 0 : bol + 1, at > 48 ? at - 48 : 0);
+    std::string_view before = util::trim(text.substr(bol, at - bol));
     while (!before.empty() && (before.back() == '<' || before.back() == '"' || before.back() == '(')) before.remove_suffix(1);
     before = util::trim(before);
     for (std::string_view cue : {"send to", "deliver to", "delivered to", "delivery to", "failed to", "recipient:", "recipient address:"})
