@@ -280,6 +280,18 @@ TEST(address, non_ascii_spaces_and_punctuation_end_an_address) {
     EXPECT_EQ(found[2], "\xE7\x94\xA8\xE6\x88\xB7@example.net");  // an internationalised local part stays whole
 }
 
+TEST(address, log_fields_and_markup_around_an_address_are_not_part_of_it) {
+    // A log line's "to=" / "rcpt=" field and Markdown bold; an SRS address keeps its "=" fields.
+    auto found = util::find_addresses("status=bounced rcpt=ann@example.org to=bob@example.net **carl@example.com** "
+                                      "SRS0=hjun=S5=example.com=dan@forwarder.example",
+                                      10);
+    ASSERT_EQ(found.size(), 4u);
+    EXPECT_EQ(found[0], "ann@example.org");
+    EXPECT_EQ(found[1], "bob@example.net");
+    EXPECT_EQ(found[2], "carl@example.com");
+    EXPECT_EQ(found[3], "SRS0=hjun=S5=example.com=dan@forwarder.example");
+}
+
 TEST(address, chinese_or_japanese_prose_run_into_an_ascii_local_part_is_not_part_of_it) {
     // "无法发送到admin@example.com" (Tencent's notice), "宛先user@example.jp"; an accented Latin
     // local part is one word.

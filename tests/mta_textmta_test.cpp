@@ -1876,3 +1876,28 @@ For help, write to postmaster@example.net.
     EXPECT_EQ(root->status, "5.1.1");
     EXPECT_EQ(find(a, "postmaster@example.net"), nullptr);
 }
+
+TEST(MtaText, QmailErrorAfterABlankLineStaysWithItsAddress) {
+    // Copied out of a web mail page, the report's line breaks come out doubled: the error is a
+    // paragraph of its own after "<addr>:".
+    analysis a = run(R"(From: MAILER-DAEMON@mx.example.jp
+To: sender@example.com
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.example.jp.
+
+I'm afraid I wasn't able to deliver your message to the following addresses.
+
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+
+<ken@shop.example.invalid>:
+
+Sorry, I couldn't find any host named shop.example.invalid. (#5.1.2)
+
+)");
+    const record* ken = find(a, "ken@shop.example.invalid");
+    ASSERT_TRUE(ken);
+    EXPECT_EQ(ken->reason, "hostunknown");
+    EXPECT_EQ(ken->status, "5.1.2");
+}

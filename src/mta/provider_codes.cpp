@@ -210,11 +210,14 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
     if (under(host, {"ezweb.ne.jp", "au.com", "kddi.com", "dion.ne.jp"})) {
         if (verdict v = kddi(d); !v.first.empty()) return v;
     }
-    if (under(host, {"cox.net", "cox.com", "coxmail.com"}) || util::icontains(d, "cox.com")) {
+    // (Cox's servers name themselves "cmsmtp" in their replies; its codes start "AUP#CX".)
+    if (under(host, {"cox.net", "cox.com", "coxmail.com"}) || util::icontains(d, "cox.com") || util::icontains(d, "cmsmtp") ||
+        util::icontains(d, "AUP#CX")) {
         if (verdict v = cox(d); !v.first.empty()) return v;
     }
     if (under(host, {"charter.net", "spectrum.net", "rr.com", "twc.com", "roadrunner.com", "brighthouse.com"}) ||
-        util::icontains(d, "spectrum.net") || util::icontains(d, "charter.net")) {
+        util::icontains(d, "spectrum.net") || util::icontains(d, "charter.net") || util::icontains(d, "AUP#In-") ||
+        util::icontains(d, "AUP#I-")) {
         if (verdict v = spectrum(d); !v.first.empty()) return v;
     }
     if (under(host, {"docomo.ne.jp"})) {

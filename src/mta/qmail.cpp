@@ -113,7 +113,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
             continue;
         }
         if (t.empty()) {
-            open = false;
+            // (A paste that doubled the line breaks puts a blank line between "<addr>:" and its
+            // error: an address with nothing said yet stays open.)
+            if (open && !out.back().diagnostic.empty()) open = false;
             continue;
         }
         if (!open || util::istarts_with(t, "--- ")) continue;

@@ -2,6 +2,7 @@
 
 #include "util/text.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace ricochet::util {
@@ -207,8 +208,17 @@ std::vector<std::string> find_addresses(std::string_view text, std::size_t max) 
         if (b == at || e == at + 1) continue;
         std::string a = clean_address(text.substr(b, e - b));
         if (a.empty()) continue;
-        // Local parts that start with dots or hyphens come from a preceding word; trim them.
-        while (!a.empty() && (a.front() == '.' || a.front() == '-' || a.front() == '/' || a.front() == '=')) a.erase(0, 1);
+        // Local parts that start with dots, hyphens or asterisks come from a preceding word or
+        // markup ("**bob@example.org**"); trim them.
+        while (!a.empty() && (a.front() == '.' || a.front() == '-' || a.front() == '/' || a.front() == '=' || a.front() == '*')) a.erase(0, 1);
+        // A log's key=value field ("to=user@example.org", "rcpt=user@example.org"): the value.
+        // (An SRS address, "SRS0=hash=tt=example.com=user@", starts with no such key.)
+        if (std::size_t eq = a.find('='); eq != std::string::npos && eq < a.find('@')) {
+            static constexpr std::string_view keys[] = {"to", "from", "rcpt", "recipient", "orcpt", "sender", "mailfrom", "rcptto",
+                                                        "address", "addr", "email", "user", "mail"};
+            const std::string_view key = std::string_view(a).substr(0, eq);
+            if (std::any_of(std::begin(keys), std::end(keys), [&](std::string_view k) { return iequals(key, k); })) a.erase(0, eq + 1);
+        }
         if (a.empty() || a.front() == '@') continue;
         if (seen.insert(ascii_lower(a)).second) out.push_back(std::move(a));
         pos = e;
