@@ -249,6 +249,10 @@ verdict classifier::decide(const evidence& ev) const {
         // when it says the mailbox's quota is used up ("maildir has overdrawn his diskspace
         // quota"), the mailbox is full whatever the message's size.
         pick(text_reason, text_rule);
+    } else if (sm.decisive && sm.reason == "toomanyconn" && text_reason == "speeding") {
+        // x.5.3 is "too many recipients"; a reply that says a daily or hourly sending limit ran out
+        // is the rate, not this message's recipient count.
+        pick(text_reason, text_rule);
     } else if (sm.decisive && sm.reason == "authfailure" && (text_reason == "requireptr" || text_reason == "failedstarttls")) {
         // Providers reuse the newer x.7.2x codes for their own checks: Gmail answers 4.7.23 for a
         // missing PTR record and 4.7.29 for mail not sent over TLS. A reply that names the check
