@@ -1901,3 +1901,24 @@ Sorry, I couldn't find any host named shop.example.invalid. (#5.1.2)
     EXPECT_EQ(ken->reason, "hostunknown");
     EXPECT_EQ(ken->status, "5.1.2");
 }
+
+TEST(MtaText, AnAddressAfterAChineseSenderLabelIsTheSendersOwn) {
+    // Tencent's notice repeats the returned message's sender under "发件人：" (sender); only the
+    // address it could not send to is a recipient.
+    analysis a = run(R"(From: Mail Delivery System <postmaster@mail.example.cn>
+To: ops@example.com
+Subject: =?UTF-8?B?6YCA5L+h?=
+Content-Type: text/plain; charset=UTF-8
+
+您发送的邮件被退回，相关信息如下：
+    发件人：cron@example.com
+    主题：任务执行结果通知
+    时间：Sun, 23 Oct 2016 15:00:05 +0800
+
+无法发送到admin@example.org
+    系统应答：connect to the "192.0.2.34 of example.org" server failed
+    退信原因：连接收件方邮件系统失败，导致邮件被系统退回。
+)");
+    EXPECT_TRUE(find(a, "admin@example.org"));
+    EXPECT_EQ(find(a, "cron@example.com"), nullptr);
+}

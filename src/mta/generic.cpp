@@ -67,15 +67,27 @@ bool named_as_failed(std::string_view text, std::string_view a, std::size_t at) 
 }
 
 // Every mention of `a` in `text` from `at` on (the first four, within 4 KB) comes right after the
-// word "from" ("mail from x@example.org", "from: <x@example.org>", "MAIL FROM:<x@example.org>").
+// word "from" ("mail from x@example.org", "from: <x@example.org>", "MAIL FROM:<x@example.org>"), or
+// after a Chinese or Japanese sender label ("发件人：x@example.org", "差出人: x@example.org").
 bool said_as_sender(std::string_view text, std::string_view a, std::size_t at) {
+    static constexpr std::string_view labels[] = {"发件人", "發件人", "寄件人", "寄件者", "差出人", "送信者"};
     bool any = false;
     int seen = 0;
     text = text.substr(0, std::min(text.size(), at + 4096));  // (a long list stays linear)
     for (std::size_t p = at; p != std::string_view::npos && seen < 4; p = util::ifind(text, a, p + 1), ++seen) {
-        std::string_view before = text.substr(p > 12 ? p - 12 : 0, p > 12 ? 12 : p);
-        while (!before.empty() && (before.back() == '<' || before.back() == ':' || util::is_space(before.back()) || before.back() == '"'))
-            before.remove_suffix(1);
+        std::string_view before = text.substr(p > 16 ? p - 16 : 0, p > 16 ? 16 : p);
+        for (;;) {
+            if (!before.empty() && (before.back() == '<' || before.back() == ':' || util::is_space(before.back()) || before.back() == '"'))
+                before.remove_suffix(1);
+            else if (before.ends_with("\xEF\xBC\x9A"))  // a full-width colon
+                before.remove_suffix(3);
+            else
+                break;
+        }
+        if (std::any_of(std::begin(labels), std::end(labels), [&](std::string_view l) { return before.ends_with(l); })) {
+            any = true;
+            continue;
+        }
         if (before.size() < 4 || !util::iends_with(before, "from")) return false;
         if (before.size() > 4 && util::is_alpha(before[before.size() - 5])) return false;  // "wherefrom", not a word
         any = true;
