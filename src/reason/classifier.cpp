@@ -188,6 +188,25 @@ bool only_a_bare_refusal(std::string_view text) {
     return std::find(std::begin(bare), std::end(bare), words) != std::end(bare);
 }
 
+// A decisive status whose reply names a narrower reason than the code's own: the reply's wins.
+//   x.2.3 ("message length exceeds administrative limit"): a server that says the limit is its
+//     fixed maximum message size means too big for any mailbox there; one that says the mailbox's
+//     quota is used up ("maildir has overdrawn his diskspace quota") means the mailbox is full.
+//   x.5.3 ("too many recipients"): a daily or hourly sending limit that ran out is the rate, not
+//     this message's recipient count.
+//   x.7.2x (authentication): providers reuse these codes for their own checks (Gmail answers 4.7.23
+//     for a missing PTR record and 4.7.29 for mail not sent over TLS); a reply that names the
+//     check says which one failed.
+bool text_is_more_specific(std::string_view status_reason, std::string_view text_reason) {
+    struct narrower {
+        std::string_view status, text;
+    };
+    static constexpr narrower table[] = {{"exceedlimit", "mesgtoobig"}, {"exceedlimit", "mailboxfull"}, {"toomanyconn", "speeding"},
+                                         {"authfailure", "requireptr"}, {"authfailure", "failedstarttls"}};
+    return std::any_of(std::begin(table), std::end(table),
+                       [&](const narrower& n) { return n.status == status_reason && n.text == text_reason; });
+}
+
 }  // namespace
 
 verdict classifier::decide(const evidence& ev) const {
@@ -243,20 +262,7 @@ verdict classifier::decide(const evidence& ev) const {
         // x.1.2 says the destination system does not exist, but a server that replies "550 User
         // does not exist" exists: the mailbox is what is unknown.
         pick("userunknown", text_rule);
-    } else if (sm.decisive && sm.reason == "exceedlimit" && (text_reason == "mesgtoobig" || text_reason == "mailboxfull")) {
-        // x.2.3 is "message length exceeds administrative limit"; when the server says the limit
-        // is its own fixed maximum message size, the message is too big for any mailbox there;
-        // when it says the mailbox's quota is used up ("maildir has overdrawn his diskspace
-        // quota"), the mailbox is full whatever the message's size.
-        pick(text_reason, text_rule);
-    } else if (sm.decisive && sm.reason == "toomanyconn" && text_reason == "speeding") {
-        // x.5.3 is "too many recipients"; a reply that says a daily or hourly sending limit ran out
-        // is the rate, not this message's recipient count.
-        pick(text_reason, text_rule);
-    } else if (sm.decisive && sm.reason == "authfailure" && (text_reason == "requireptr" || text_reason == "failedstarttls")) {
-        // Providers reuse the newer x.7.2x codes for their own checks: Gmail answers 4.7.23 for a
-        // missing PTR record and 4.7.29 for mail not sent over TLS. A reply that names the check
-        // says which one failed.
+    } else if (sm.decisive && text_is_more_specific(sm.reason, text_reason)) {
         pick(text_reason, text_rule);
     } else if (sm.decisive) {
         pick(sm.reason, status_rule);
