@@ -219,7 +219,10 @@ void complete(record& r, const reason::classifier& classes, const limits& lim, s
     auto says_nothing = [](std::string_view s) { return s.size() == 5 && s.substr(1) == ".0.0"; };
     if (!text_status.empty() && (r.status.empty() || says_nothing(r.status) || !says_nothing(text_status)))
         r.status = text_status;
-    if (r.reply_code.empty()) r.reply_code = dsn::find_reply_code(final_words);
+    // A local delivery program's exit status ("X-Unix; 255") is not an SMTP reply.
+    const bool exit_status = (util::iequals(r.diagnostic_type, "x-unix") || util::iequals(r.diagnostic_type, "x-local")) &&
+                             !final_words.empty() && std::all_of(final_words.begin(), final_words.end(), util::is_digit);
+    if (r.reply_code.empty() && !exit_status) r.reply_code = dsn::find_reply_code(final_words);
     if (r.smtp_command.empty()) r.smtp_command = dsn::find_command(r.diagnostic);
     if (r.smtp_command.empty()) {
         // The command is often said around the diagnostic rather than in it: Postfix's "(in reply
@@ -495,6 +498,8 @@ classification analyzer::classify(std::string_view text) const noexcept {
     classification c;
     try {
         record r = mta::make_record("", text);
+        // A line copied from a report keeps its RFC 3464 type ("X-Unix; 255", "smtp; 550 ...").
+        dsn::typed_value(text, &r.diagnostic_type);
         r.recipient = util::first_address(text);
         complete(r, *impl_->classes, impl_->opts.limit, {}, dsn::find_command(text), false);
         c.reason = r.reason;

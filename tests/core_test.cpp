@@ -188,6 +188,32 @@ TEST(analyzer, a_mistyped_recipient_is_kept_as_written_and_flagged) {
     EXPECT_EQ(util::malformed_address("not an address"), "");
 }
 
+TEST(analyzer, a_delivery_program_s_exit_status_is_not_a_reply_code) {
+    // "X-Unix; 255" is the exit status of the program a local alias pipes to, not an SMTP reply:
+    // no reply code, and the program failing is the reason.
+    const std::string msg =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "To: ann@example.com\n"
+        "Subject: Returned mail: see transcript for details\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain\n\n   ----- The following addresses had permanent fatal errors -----\n"
+        "|/usr/local/bin/handler\n    (expanded from: <bob@example.org>)\n\n"
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: RFC822; bob@example.org\nX-Actual-Recipient: X-Unix; |/usr/local/bin/handler\n"
+        "Action: failed\nStatus: 5.3.0\nDiagnostic-Code: X-Unix; 255\n\n--B--\n";
+    auto res = shared_analyzer().analyze(msg);
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "bob@example.org");
+    EXPECT_EQ(res.records[0].reply_code, "");
+    EXPECT_EQ(res.records[0].status, "5.3.0");
+    EXPECT_EQ(res.records[0].reason, "mailererror");
+    // The same line pasted alone keeps its type.
+    auto line = shared_analyzer().classify("X-Unix; 255");
+    EXPECT_EQ(line.reply_code, "");
+    EXPECT_EQ(line.reason, "mailererror");
+}
+
 TEST(analyzer, a_feedback_report_without_an_address_takes_the_returned_copy_s_recipient) {
     // A feedback loop that redacts its own fields: the complaint is still about the mailbox the
     // returned copy was delivered to (its Received "for" clause).

@@ -478,7 +478,9 @@ TEST(MtaProvider, ProviderReasonCodes) {
     EXPECT_EQ(reason("user@laposte.net", "450 4.1.8 <a@example.org>: Sender address rejected: Emetteur invalide / Invalid Sender LPN007_405"),
               "rejected");
     EXPECT_EQ(reason("smtpz4.laposte.net", "450 4.7.1 Client host rejected: Service refuse, veuillez essayer plus tard LPN027_503"), "blocked");
-    EXPECT_EQ(reason("smtpz4.laposte.net", "550 5.7.1 Message rejected due to DMARC policy LPN007_517"), "policyviolation");
+    EXPECT_EQ(reason("smtpz4.laposte.net", "550 5.7.1 Message rejected due to DMARC policy LPN007_517"), "authfailure");
+    EXPECT_EQ(reason("smtp-in.laposte.net", "554 5.7.1 Client host rejected LPN000_630"), "policyviolation");
+    EXPECT_EQ(reason("laposte.net", "550 5.5.0 Boite du destinataire archivee. Archived recipient. LPN007_420"), "suspend");
     EXPECT_EQ(reason("user@ezweb.ne.jp", "550 : User unknown"), "filtered");
     EXPECT_EQ(reason("user@ezweb.ne.jp", "550 <user@ezweb.ne.jp>: User unknown"), "userunknown");
     EXPECT_EQ(reason("cox.net", "550 5.1.0 <a@example.com> sender rejected. AUP#CXDNS"), "requireptr");
@@ -488,6 +490,32 @@ TEST(MtaProvider, ProviderReasonCodes) {
     EXPECT_EQ(reason("user@charter.net", "421 4.7.0 cmsmtp 192.0.2.9 blocked. AUP#In-1310 see https://www.spectrum.net/support"), "toomanyconn");
     EXPECT_EQ(reason("mx0.charter.net", "554 esmtp ESMTP server not available AUP#I-1010"), "blocked");
     EXPECT_EQ(reason("user@rr.com", "550 5.1.0 sender rejected. AUP#In-1570"), "");
+    // Mimecast: by the answering host, or by the link to its error-code list every reply carries.
+    EXPECT_EQ(reason("us-smtp-inbound-1.mimecast.com", "554 Email rejected due to security policies - MCVirusSignature.1"), "virusdetected");
+    EXPECT_EQ(reason("example.com", "550 Envelope blocked - User Entry - https://community.mimecast.com/docs/DOC-1369#550 [x.us1]"),
+              "rejected");
+    EXPECT_EQ(reason("eu-smtp-inbound-2.mimecast.com", "451 Internal resource temporarily unavailable"), "blocked");
+    EXPECT_EQ(reason("mx.example.org", "554 Email rejected due to security policies"), "");
+    // Facebook's codes: the recipient's privacy settings are a filter; POL-P7 says which refusal it is.
+    EXPECT_EQ(reason("smtpin.vvv.facebook.com", "550 5.7.1 RCP-P3 The attempted recipient's privacy settings blocked the delivery."), "filtered");
+    EXPECT_EQ(reason("facebook.com", "450 4.2.1 RCP-T4 The attempted recipient address is currently deactivated."), "suspend");
+    EXPECT_EQ(reason("facebook.com", "550 5.7.1 POL-P7 The message does not comply with Facebook's Domain Authentication requirements."),
+              "authfailure");
+    EXPECT_EQ(reason("facebook.com", "554 5.7.1 POL-P7 The message does not comply with Facebook's abuse policies."), "spamdetected");
+    EXPECT_EQ(reason("facebook.com", "421 4.7.1 POL-T2 Facebook is not accepting messages from your mail server"), "blocked");
+    // Spectrum's ranges; an outbound 10xx holds the sender's own account.
+    EXPECT_EQ(reason("charter.net", "550 5.7.1 The IP address 192.0.2.1 failed the full circle DNS check. AUP#I-1130"), "requireptr");
+    EXPECT_EQ(reason("mobile.charter.net", "550 5.7.1 This email account has been blocked from sending emails. AUP#O-1010"), "rejected");
+    EXPECT_EQ(reason("charter.net", "452 4.2.1 Message rate limit exceeded for 192.0.2.1. AUP#I-1350"), "speeding");
+    // i.ua and Tencent number their help pages.
+    EXPECT_EQ(reason("mx.email.ua", "550 Mailbox was not used for more than 3 months. See https://mail.i.ua/err/3/"), "suspend");
+    EXPECT_EQ(reason("mx.email.ua", "550 Something else. See https://mail.i.ua/err/42/"), "");
+    EXPECT_EQ(reason("mx3.qq.com", "550 Connection denied. https://service.mail.qq.com/detail/122/170"), "blocked");
+    // Exchange Online's fixed texts for its own codes.
+    EXPECT_EQ(reason("example-com.mail.protection.outlook.com", "554 5.2.2 Submission quota exceeded"), "speeding");
+    EXPECT_EQ(reason("example-com.mail.protection.outlook.com", "550 5.7.321 starttls-not-supported: Destination mail server must support TLS"),
+              "failedstarttls");
+    EXPECT_EQ(reason("example.org", "450 4.4.316 Connection refused [Message=Socket error code 10061]"), "networkerror");
     // Exchange Online's queue expiries name their cause in the code.
     EXPECT_EQ(reason("example.org", "550 5.4.316 Message expired, connection refused(Socket error code 10061)"), "expired");
     EXPECT_EQ(reason("example.org", "550 5.4.312 Message expired, DNS query failed(ServerFailure)"), "networkerror");

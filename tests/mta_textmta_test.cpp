@@ -1922,3 +1922,97 @@ Content-Type: text/plain; charset=UTF-8
     EXPECT_TRUE(find(a, "admin@example.org"));
     EXPECT_EQ(find(a, "cron@example.com"), nullptr);
 }
+
+namespace {
+
+const std::string tonline_msg = R"(From: Mail Delivery System <Mailer-Daemon@t-online.de>
+To: news@shop.example.com
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: hans.meier@t-online.de, erika@magenta.de
+Date: Tue, 3 Mar 2026 09:12:40 +0100
+
+|------------------------- Failed addresses follow: ---------------------|
+ <hans.meier@t-online.de>
+   552 5.2.2 <hans.meier@t-online.de> Quota exceeded (mailbox for user is
+   full)
+ <erika@magenta.de>
+   550 5.1.1 <erika@magenta.de> User unknown
+
+|------------------------- Message header follows: ----------------------|
+Date: Tue, 3 Mar 2026 09:12:31 +0100
+From: Shop News <news@shop.example.com>
+To: hans.meier@t-online.de
+Message-ID: <20260303.91231@shop.example.com>
+Subject: Spring offers
+)";
+
+const std::string smail_msg = R"(From: MAILER-DAEMON@mail.example.net
+To: list-admin@example.org
+Subject: mail failed, returning to sender
+Reference: <my/15StXR-003859m@mail.example.net>
+Date: Fri, 3 Aug 2001 23:59:56 -0500
+
+|------------------------- Message log follows: -------------------------|
+ no valid recipients were found for this message
+|------------------------- Failed addresses follow: ---------------------|
+ pat@nowhere.example.com ... unknown host
+ lee@example.net ... failed: 550 5.1.1 <lee@example.net>... User unknown
+|------------------------- Message text follows: ------------------------|
+Received: from list.example.org by mail.example.net with smtp
+From: list-admin@example.org
+To: pat@nowhere.example.com
+Subject: weekly digest
+
+Hello
+)";
+
+}  // namespace
+
+TEST(MtaText, TOnlineAddressesWithTheRepliesBelowThem) {
+    auto a = run(tonline_msg);
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* hans = find(a, "hans.meier@t-online.de");
+    ASSERT_NE(hans, nullptr);
+    EXPECT_EQ(hans->mta, "smail");
+    EXPECT_EQ(hans->reason, "mailboxfull");
+    EXPECT_EQ(hans->status, "5.2.2");
+    EXPECT_EQ(hans->reply_code, "552");
+    EXPECT_NE(hans->diagnostic.find("mailbox for user is full"), std::string::npos);
+    EXPECT_EQ(hans->original.subject, "Spring offers");
+    const record* erika = find(a, "erika@magenta.de");
+    ASSERT_NE(erika, nullptr);
+    EXPECT_EQ(erika->reason, "userunknown");
+    EXPECT_EQ(erika->reply_code, "550");
+    // CRLF line ends read the same.
+    auto b = run(crlf(tonline_msg));
+    ASSERT_EQ(b.records.size(), 2u);
+    EXPECT_EQ(b.records[0].diagnostic, a.records[0].diagnostic);
+}
+
+TEST(MtaText, SmailOneLinePerAddressAndTheMessageLog) {
+    auto a = run(smail_msg);
+    ASSERT_EQ(a.records.size(), 2u);
+    const record* pat = find(a, "pat@nowhere.example.com");
+    ASSERT_NE(pat, nullptr);
+    EXPECT_EQ(pat->mta, "smail");
+    EXPECT_EQ(pat->diagnostic, "unknown host");
+    EXPECT_EQ(pat->reason, "hostunknown");
+    const record* lee = find(a, "lee@example.net");
+    ASSERT_NE(lee, nullptr);
+    EXPECT_EQ(lee->reason, "userunknown");
+    EXPECT_EQ(lee->status, "5.1.1");
+    EXPECT_EQ(a.records[0].original.subject, "weekly digest");
+    // An address listed without an error of its own takes the message log's words.
+    std::string bare = smail_msg;
+    const std::string line = " pat@nowhere.example.com ... unknown host";
+    bare.replace(bare.find(line), line.size(), " <pat@nowhere.example.com>");
+    auto c = run(bare);
+    ASSERT_EQ(c.records.size(), 2u);
+    const record* p2 = find(c, "pat@nowhere.example.com");
+    ASSERT_NE(p2, nullptr);
+    EXPECT_EQ(p2->diagnostic, "no valid recipients were found for this message");
+    // A banner-less text is not this format.
+    std::string plain = smail_msg;
+    plain[plain.find("|------------------------- Failed addresses follow")] = 'x';
+    for (const auto& r : run(plain).records) EXPECT_NE(r.mta, "smail");
+}

@@ -70,6 +70,9 @@ constexpr std::string_view original_markers[] = {
     "Returned mail follows",
     "The original message follows",
     "Old message:",
+    // Smail 3 and T-Online's banners.
+    "|------------------------- Message text follows",
+    "|------------------------- Message header follows",
 };
 }  // namespace
 

@@ -86,9 +86,62 @@ verdict microsoft(std::string_view d) {
     // Outlook.com / Hotmail: "550 Requested action not taken: mailbox unavailable (-123:456:-789)".
     if (util::icontains(d, "Requested action not taken: mailbox unavailable")) return {"userunknown", "outlook-mailbox-unavailable"};
     if (util::icontains(d, "5.7.515") || util::icontains(d, "doesn't meet the required authentication level")) return {"authfailure", "microsoft-auth-level"};
+    // The fixed texts of Exchange Online's other codes, as its list of NDR codes explains them.
+    struct entry {
+        std::string_view phrase, reason, rule;
+    };
+    static constexpr entry table[] = {
+        // 4.4.8 / 5.4.8 and 4.7.5 / 5.7.5: the destination failed its MTA-STS policy; 5.7.321-325:
+        // DANE and TLS checks of the destination ("starttls-not-supported", "tlsa-invalid" ...).
+        {"MTA-STS validation", "failedstarttls", "microsoft-tls-policy"},
+        {"starttls-not-supported", "failedstarttls", "microsoft-tls-policy"},
+        {"certificate-expired:", "failedstarttls", "microsoft-tls-policy"},
+        {"tlsa-invalid", "failedstarttls", "microsoft-tls-policy"},
+        {"dnssec-invalid", "failedstarttls", "microsoft-tls-policy"},
+        {"certificate-host-mismatch", "failedstarttls", "microsoft-tls-policy"},
+        // Sending limits of the tenant or the account (5.1.90, 5.2.2 submission quota, 5.7.508,
+        // 5.7.705 / 5.7.715) and of the recipient (5.2.121 / 5.2.122, 4.3.2 thread limit).
+        {"daily limit for message recipients", "speeding", "microsoft-sending-limit"},
+        {"Submission quota exceeded", "speeding", "microsoft-sending-limit"},
+        {"has exceeded permitted limits", "speeding", "microsoft-sending-limit"},
+        {"tenant has exceeded threshold", "speeding", "microsoft-sending-limit"},
+        {"message receive limit", "speeding", "microsoft-recipient-receive-limit"},
+        {"recipient thread limit exceeded", "speeding", "microsoft-recipient-receive-limit"},
+        {"exceeded the maximum number of connections", "toomanyconn", "microsoft-connection-limit"},
+        // Outlook.com's RP-001..003: rate limits set by the sending IP's reputation.
+        {"RP-001", "badreputation", "outlook-rp-reputation-limit"},
+        {"RP-002", "badreputation", "outlook-rp-reputation-limit"},
+        {"RP-003", "badreputation", "outlook-rp-reputation-limit"},
+        // 5.7.501-503: the sending account is banned (spam from it, or banned outright).
+        {"Access denied, spam abuse detected", "rejected", "microsoft-banned-sender"},
+        {"Access denied, banned sender", "rejected", "microsoft-banned-sender"},
+        {"sending from unregistered domains", "rejected", "microsoft-unregistered-sender-domain"},
+        {"Access denied, banned recipient", "suspend", "microsoft-banned-recipient"},
+        // 5.7.506, 5.7.507, 5.7.510, 4.7.5xx-8xx: the sending host refused.
+        {"Access denied, Bad HELO", "blocked", "microsoft-host-refused"},
+        {"Access denied, rejected by recipient", "blocked", "microsoft-host-refused"},
+        {"does not accept email over IPv6", "blocked", "microsoft-host-refused"},
+        {"Access denied, please try again later", "blocked", "microsoft-host-refused"},
+        {"Content Filter agent quarantined", "spamdetected", "microsoft-content-filter"},
+        {"Hosted tenant which has no mail-enabled subscriptions", "notaccept", "microsoft-no-mail-tenant"},
+        // The receiving organisation's own configuration or servers failing.
+        {"failed to be replicated", "systemerror", "microsoft-system-error"},
+        {"PFA agent busy", "systemerror", "microsoft-system-error"},
+        {"Misconfigured forwarding address", "systemerror", "microsoft-system-error"},
+        {"Destination mailbox address ambiguous", "systemerror", "microsoft-system-error"},
+        {"SuspiciousRemoteServerError", "systemerror", "microsoft-system-error"},
+        {"Journaling Archive is disabled", "systemerror", "microsoft-system-error"},
+        // Addresses Exchange cannot deliver to at all.
+        {"single label domains not accepted", "userunknown", "microsoft-invalid-address"},
+        {"Invalid X.400 address", "userunknown", "microsoft-invalid-address"},
+    };
+    for (const auto& e : table)
+        if (util::icontains(d, e.phrase)) return {e.reason, e.rule};
     return {};
 }
 
+// Orange's "OFR" and La Poste's "LPN" codes (Orange runs both): the number after the last
+// underscore, or in trailing brackets ("OFR_416", "LPN007_420", "... [416]").
 verdict orange(std::string_view d) {
     std::string_view code = orange_code(d);
     if (code.empty()) {
@@ -96,17 +149,25 @@ verdict orange(std::string_view d) {
         std::string_view t = util::trim(d);
         if (t.size() >= 5 && t.back() == ']' && t[t.size() - 5] == '[') code = t.substr(t.size() - 4, 3);
     }
-    if (code == "416" || code == "403") return {"userunknown", "orange-invalid-recipient"};
-    if (code == "506" || code == "510") return {"spamdetected", "orange-mail-rejected-spam"};
-    if (code == "102" || code == "999" || code == "108") return {"blocked", "orange-ip-refused"};
-    if (code == "104") return {"toomanyconn", "orange-too-many-connections"};
-    // La Poste's LPN codes: 405 the sender address cannot receive mail, 503 service refused to the
-    // sending host for a while (volume, complaints), 517 the sender domain's DMARC policy.
-    if (util::icontains(d, "LPN")) {
-        if (code == "405") return {"rejected", "laposte-invalid-sender"};
-        if (code == "503") return {"blocked", "laposte-service-refused"};
-        if (code == "517") return {"policyviolation", "laposte-dmarc-policy"};
-    }
+    struct entry {
+        std::string_view code, reason, rule;
+    };
+    static constexpr entry table[] = {
+        {"102", "blocked", "orange-ip-refused"},          {"103", "blocked", "orange-ip-refused"},
+        {"108", "blocked", "orange-ip-refused"},          {"510", "blocked", "orange-ip-refused"},
+        {"999", "blocked", "orange-ip-refused"},          {"503", "blocked", "laposte-service-refused"},
+        {"104", "toomanyconn", "orange-too-many-connections"},
+        {"305", "securityerror", "orange-authentication"}, {"402", "securityerror", "orange-authentication"},
+        {"401", "authfailure", "orange-sender-spf"},       {"517", "authfailure", "laposte-dmarc-failed"},
+        {"403", "rejected", "orange-invalid-sender"},      {"405", "rejected", "orange-invalid-sender"},
+        {"415", "rejected", "orange-invalid-sender"},      {"421", "rejected", "orange-sender-not-owned"},
+        {"416", "userunknown", "orange-invalid-recipient"}, {"417", "mailboxfull", "orange-recipient-over-quota"},
+        {"420", "suspend", "orange-recipient-archived"},   {"426", "suspend", "orange-recipient-blocked"},
+        {"505", "systemerror", "orange-service-refused-try-later"}, {"506", "spamdetected", "orange-mail-rejected-spam"},
+        {"514", "mesgtoobig", "orange-message-too-big"},   {"630", "policyviolation", "laposte-client-policy"},
+    };
+    for (const auto& e : table)
+        if (code == e.code) return {e.reason, e.rule};
     return {};
 }
 
@@ -130,24 +191,50 @@ verdict cox(std::string_view d) {
     if (util::istarts_with(code, "CXBL") || util::istarts_with(code, "CDRBL") || util::istarts_with(code, "IPBL") || util::istarts_with(code, "RBL"))
         return {"blocked", "cox-ip-blocklisted"};
     if (util::istarts_with(code, "CXSNDR")) return {"rejected", "cox-sender-rejected"};
+    // The sender's own Cox account held after suspicious activity (reset its passwords).
+    if (util::istarts_with(code, "CXTHRT") || util::istarts_with(code, "CXMJ")) return {"securityerror", "cox-account-suspicious-activity"};
+    // A URL in the message is on a domain blocklist.
+    if (util::istarts_with(code, "URLBL")) return {"spamdetected", "cox-url-blocklisted"};
     return {};
 }
 
-// Spectrum (Charter, Time Warner Cable, Roadrunner): "AUP#In-1310", "AUP#I-1010", "AUP#1340". Its
-// error-code page: the 10xx codes refuse the sending IP or domain, the 13xx codes are Cloudmark's
-// limits on connections and message rate.
+// Spectrum (Charter, Time Warner Cable, Roadrunner): "AUP#In-1310", "AUP#I-1010", "AUP#O-1550". Its
+// page of email error codes groups them in ranges: 10xx the sending IP refused (outbound: the
+// sender's own account held for suspicious activity, a refusal of the sender), 11xx its DNS (reverse DNS, full-circle DNS)
+// and the sender domain's policies, 12xx blocklists, 13xx connection limits, 135x-14xx rate
+// limits, 15xx what an outbound message or its sender did wrong.
 verdict spectrum(std::string_view d) {
     std::size_t p = util::ifind(d, "AUP#");
     if (p == std::string_view::npos) return {};
     std::string_view code = d.substr(p + 4);
+    bool outbound = false;
     for (std::string_view prefix : {"In-", "I-", "Out-", "O-"})
         if (util::istarts_with(code, prefix)) {
+            outbound = prefix.front() == 'O';
             code.remove_prefix(prefix.size());
             break;
         }
     if (code.size() < 4 || !util::is_digit(code[0]) || !util::is_digit(code[1]) || !util::is_digit(code[2]) || !util::is_digit(code[3])) return {};
-    if (code[0] == '1' && code[1] == '0') return {"blocked", "spectrum-aup-blocked"};
-    if (code[0] == '1' && code[1] == '3') return {"toomanyconn", "spectrum-aup-rate-limit"};
+    const int n = (code[0] - '0') * 1000 + (code[1] - '0') * 100 + (code[2] - '0') * 10 + (code[3] - '0');
+    struct range {
+        int lo, hi;
+        std::string_view reason, rule;
+    };
+    static constexpr range ranges[] = {
+        {1090, 1099, "systemerror", "spectrum-aup-cannot-process"},  {1100, 1149, "requireptr", "spectrum-aup-dns"},
+        {1150, 1199, "policyviolation", "spectrum-aup-domain-policy"}, {1200, 1259, "blocked", "spectrum-aup-blocked"},
+        {1260, 1269, "networkerror", "spectrum-aup-ipv6"},           {1300, 1349, "toomanyconn", "spectrum-aup-rate-limit"},
+        {1350, 1499, "speeding", "spectrum-aup-rate-limit"},         {1500, 1529, "rejected", "spectrum-aup-sender-address"},
+        {1530, 1539, "mesgtoobig", "spectrum-aup-message-size"},     {1540, 1549, "speeding", "spectrum-aup-rate-limit"},
+        {1550, 1559, "toomanyconn", "spectrum-aup-too-many-recipients"}, {1560, 1569, "blocked", "spectrum-aup-invalid-recipients"},
+        {1580, 1599, "speeding", "spectrum-aup-rate-limit"},
+    };
+    if (n >= 1000 && n < 1090) {
+        if (outbound && n >= 1010) return {"rejected", "spectrum-aup-sender-account-held"};
+        return {"blocked", "spectrum-aup-blocked"};
+    }
+    for (const auto& r : ranges)
+        if (n >= r.lo && n <= r.hi) return {r.reason, r.rule};
     return {};
 }
 
@@ -165,20 +252,121 @@ verdict docomo(std::string_view d, std::string_view command, std::string_view st
 // refused).
 verdict exchange_online_expiry(std::string_view d) {
     if (util::icontains(d, "5.4.312") || util::icontains(d, "4.4.312")) return {"networkerror", "microsoft-dns-query-failed"};
-    if (util::icontains(d, "5.4.316") || util::icontains(d, "4.4.316")) return {"expired", "microsoft-expired-connection-refused"};
+    // (A 4.4.316 still being retried is only a refused connection.)
+    if (util::icontains(d, "5.4.316") || util::icontains(d, "4.4.316"))
+        return util::icontains(d, "expired") ? verdict{"expired", "microsoft-expired-connection-refused"}
+                                             : verdict{"networkerror", "microsoft-connection-refused"};
     return {};
 }
 
+// Facebook's own codes ("RCP-P1", "POL-T2" ...), as its postmaster page lists them: P permanent,
+// T temporary; RCP the recipient, INT Facebook's own system, MSG the message, POL its policy on the
+// sending host or the content, DNS the sender's domain or host name, CON connections.
 verdict facebook(std::string_view d) {
-    if (util::icontains(d, "RCP-P1")) return {"userunknown", "facebook-rcp-p1"};
-    if (util::icontains(d, "RCP-P2")) return {"filtered", "facebook-rcp-p2"};
-    if (util::icontains(d, "RCP-P3") || util::icontains(d, "RCP-P4")) return {"suspend", "facebook-rcp-inactive"};
+    struct entry {
+        std::string_view code, reason, rule;
+    };
+    static constexpr entry table[] = {
+        {"RCP-P1", "userunknown", "facebook-no-such-recipient"}, {"INT-P1", "userunknown", "facebook-no-such-recipient"},
+        {"INT-P3", "userunknown", "facebook-no-such-recipient"}, {"INT-P4", "userunknown", "facebook-no-such-recipient"},
+        {"RCP-P2", "filtered", "facebook-recipient-preferences"}, {"RCP-P3", "filtered", "facebook-recipient-preferences"},
+        {"RCP-T1", "systemerror", "facebook-internal-issue"},     {"RCP-T4", "suspend", "facebook-recipient-deactivated"},
+        {"INT-P7", "mailboxfull", "facebook-over-quota"},         {"MSG-P1", "mesgtoobig", "facebook-message-too-big"},
+        {"INT-P2", "mesgtoobig", "facebook-message-too-big"},     {"MSG-P2", "policyviolation", "facebook-attachment-type"},
+        {"MSG-P3", "notcompliantrfc", "facebook-duplicate-header"}, {"MSG-T1", "toomanyconn", "facebook-too-many-recipients"},
+        {"POL-P5", "virusdetected", "facebook-virus"},            {"POL-P6", "spamdetected", "facebook-blocked-url"},
+        {"DNS-P1", "rejected", "facebook-sender-domain"},         {"DNS-P2", "rejected", "facebook-sender-domain"},
+        {"DNS-T1", "rejected", "facebook-sender-domain"},         {"DNS-P3", "requireptr", "facebook-no-reverse-dns"},
+        {"DNS-T2", "requireptr", "facebook-no-reverse-dns"},      {"CON-T1", "toomanyconn", "facebook-connections"},
+        {"CON-T2", "toomanyconn", "facebook-connections"},        {"CON-T3", "toomanyconn", "facebook-connections"},
+        {"CON-T4", "toomanyconn", "facebook-connections"},
+    };
+    for (const auto& e : table)
+        if (util::icontains(d, e.code)) return {e.reason, e.rule};
+    // POL-P7 covers two refusals: the sender domain's authentication, or the abuse policies.
+    if (util::icontains(d, "POL-P7")) return util::icontains(d, "authentication") ? verdict{"authfailure", "facebook-domain-authentication"}
+                                                                                  : verdict{"spamdetected", "facebook-abuse-policy"};
+    // The other POL codes refuse the sending host (a blocklist, or Facebook's own block for hours).
+    if (util::icontains(d, "POL-P") || util::icontains(d, "POL-T")) return {"blocked", "facebook-host-refused"};
     return {};
 }
 
+// i.ua (Ukraine) links each refusal to its explanation: "See https://mail.i.ua/err/3/".
+verdict iua(std::string_view d) {
+    std::size_t p = util::ifind(d, "i.ua/err/");
+    if (p == std::string_view::npos) return {};
+    std::string_view n = d.substr(p + 9);
+    n = n.substr(0, std::min(n.find_first_not_of("0123456789"), n.size()));
+    static constexpr std::string_view reasons[] = {"",            "norelaying", "userunknown", "suspend", "mailboxfull", "speeding",
+                                                   "norelaying", "blocked",    "rejected",    "blocked", "filtered"};
+    if (n.empty() || n.size() > 2) return {};
+    std::size_t i = n.size() == 1 ? static_cast<std::size_t>(n[0] - '0') : static_cast<std::size_t>((n[0] - '0') * 10 + (n[1] - '0'));
+    if (i == 0 || i >= std::size(reasons)) return {};
+    return {reasons[i], "iua-error-page"};
+}
+
+// Tencent (QQ Mail, Exmail) links each refusal to its help page: "https://service.mail.qq.com/detail/122/169".
 verdict tencent(std::string_view d) {
+    if (std::size_t p = util::ifind(d, "service.mail.qq.com/detail/122/"); p != std::string_view::npos) {
+        std::string_view n = d.substr(p + 31);
+        n = n.substr(0, std::min(n.find_first_not_of("0123456789"), n.size()));
+        struct entry {
+            std::string_view page, reason;
+        };
+        static constexpr entry pages[] = {{"57", "blocked"},      {"59", "spamdetected"}, {"66", "blocked"},     {"72", "authfailure"},
+                                          {"167", "syntaxerror"}, {"168", "mesgtoobig"},  {"169", "userunknown"}, {"170", "blocked"},
+                                          {"171", "spamdetected"}, {"172", "toomanyconn"}, {"173", "toomanyconn"}, {"174", "toomanyconn"},
+                                          {"175", "toomanyconn"}, {"1011", "speeding"}};
+        for (const auto& e : pages)
+            if (n == e.page) return {e.reason, "tencent-help-page"};
+    }
     if (util::icontains(d, "frequency limited")) return {"toomanyconn", "tencent-frequency-limited"};
     if (util::icontains(d, "Mailbox not found")) return {"userunknown", "tencent-mailbox-not-found"};
+    return {};
+}
+
+// Mimecast's fixed replies, from its published list of SMTP error codes (each reply links to it:
+// "https://community.mimecast.com/docs/DOC-1369#550"). The list says what each one means; a few
+// would read otherwise out of context ("Envelope blocked - User Entry" is the recipient's own
+// block list refusing the sender; "Email rejected due to security policies" is a virus or spam
+// signature found in the message).
+verdict mimecast(std::string_view d) {
+    struct entry {
+        std::string_view phrase, reason, rule;
+    };
+    static constexpr entry table[] = {
+        {"SPF Sender Invalid", "authfailure", "mimecast-sender-authentication"},
+        {"DKIM Sender Invalid", "authfailure", "mimecast-sender-authentication"},
+        {"DMARC Sender Invalid", "authfailure", "mimecast-sender-authentication"},
+        {"Internal resource", "blocked", "mimecast-greylisting-or-reputation"},
+        {"IP Reputation", "badreputation", "mimecast-ip-reputation"},
+        {"Sender address blocked", "blocked", "mimecast-blocked-senders-policy"},
+        {"IP temporarily blacklisted", "blocked", "mimecast-ip-blocked"},
+        {"Recipient temporarily unavailable", "blocked", "mimecast-ip-blocked"},
+        {"past the expiration", "expired", "mimecast-journal-expired"},
+        {"This route requires", "failedstarttls", "mimecast-route-requires-tls"},
+        {"configuration is invalid for this certificate", "failedstarttls", "mimecast-route-requires-tls"},
+        {"incorrect hostname used for inbound", "networkerror", "mimecast-mx-misconfigured"},
+        {"Account inbounds disabled", "notaccept", "mimecast-inbound-disabled"},
+        {"Content Examination Policy", "policyviolation", "mimecast-content-examination"},
+        {"Anti-Spoofing", "policyviolation", "mimecast-anti-spoofing"},
+        {"Host network not allowed", "policyviolation", "mimecast-geographic-restriction"},
+        {"Host network, not allowed", "policyviolation", "mimecast-geographic-restriction"},
+        {"Envelope blocked", "rejected", "mimecast-sender-blocked"},
+        {"Blocked Senders", "rejected", "mimecast-sender-blocked"},
+        {"Block policy for", "rejected", "mimecast-sender-blocked"},
+        {"Administrative prohibition", "rejected", "mimecast-sender-blocked"},
+        {"Incorrect authentication data", "securityerror", "mimecast-submission-authentication"},
+        {"Submitter failed to", "securityerror", "mimecast-submission-authentication"},
+        {"Unable to process", "systemerror", "mimecast-server-busy"},
+        {"Message ended early", "systemerror", "mimecast-message-ended-early"},
+        {"Account service is temporarily unavailable", "toomanyconn", "mimecast-too-many-connections"},
+        {"outbound thread limit", "toomanyconn", "mimecast-too-many-connections"},
+        {"Invalid Recipient", "userunknown", "mimecast-invalid-recipient"},
+        {"rejected due to security policies", "virusdetected", "mimecast-signature-detected"},
+    };
+    for (const auto& e : table)
+        if (util::icontains(d, e.phrase)) return {e.reason, e.rule};
     return {};
 }
 
@@ -224,8 +412,14 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
         if (verdict v = docomo(d, command, status); !v.first.empty()) return v;
     }
     if (verdict v = exchange_online_expiry(d); !v.first.empty()) return v;
+    if (under(host, {"mimecast.com", "mimecast.co.za", "mimecast-offshore.com"}) || util::icontains(d, "mimecast.com")) {
+        if (verdict v = mimecast(d); !v.first.empty()) return v;
+    }
     if (under(host, {"facebook.com", "fb.com"}) || util::icontains(d, "postmaster.facebook.com")) {
         if (verdict v = facebook(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"i.ua", "email.ua"}) || util::icontains(d, "mail.i.ua/err/")) {
+        if (verdict v = iua(d); !v.first.empty()) return v;
     }
     if (under(host, {"qq.com", "foxmail.com", "exmail.qq.com"}) || util::icontains(d, "mail.qq.com")) {
         if (verdict v = tencent(d); !v.first.empty()) return v;

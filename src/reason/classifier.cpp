@@ -207,6 +207,23 @@ bool text_is_more_specific(std::string_view status_reason, std::string_view text
                        [&](const narrower& n) { return n.status == status_reason && n.text == text_reason; });
 }
 
+// Reply codes that name one failure whatever the words beside them.
+struct reply_meaning {
+    std::string_view code, reason, rule;
+};
+const reply_meaning* meaning_of_reply(std::string_view code) {
+    static constexpr reply_meaning table[] = {
+        // RFC 7504: a host (at the greeting) or a recipient's domain that accepts no mail at all.
+        {"521", "notaccept", "reply-521-accepts-no-mail"},
+        {"556", "notaccept", "reply-556-accepts-no-mail"},
+        // RFC 5248's registry: 523 goes with x.7.10, "Encryption Needed".
+        {"523", "failedstarttls", "reply-523-encryption-needed"},
+    };
+    for (const auto& m : table)
+        if (m.code == code) return &m;
+    return nullptr;
+}
+
 }  // namespace
 
 verdict classifier::decide(const evidence& ev) const {
@@ -271,6 +288,9 @@ verdict classifier::decide(const evidence& ev) const {
         // 551 is "user not local" (RFC 5321 section 4.2.2): the mailbox is not, or no longer, here
         // ("551 not our customer"); Sendmail reports it as 5.1.6.
         pick("hasmoved", "reply-551-user-not-local");
+    } else if (const reply_meaning* own = meaning_of_reply(ev.reply_code);
+               own && (ev.status.empty() || util::iends_with(ev.status, ".0.0")) && text_reason.empty()) {
+        pick(own->reason, own->rule);
     } else if (!sm.reason.empty() && text_rule == "filtered.vague.refusal" && ev.status.size() > 2 && ev.status.substr(1, 3) == ".1.") {
         // "550 5.1.0 Recipient rejected": the reply says only that the address was refused; the
         // status says it was refused as an address (x.1.x), not by a filter.
