@@ -114,6 +114,8 @@ verdict microsoft(std::string_view d) {
         {"RP-003", "badreputation", "outlook-rp-reputation-limit"},
         // 5.7.501-503: the sending account is banned (spam from it, or banned outright).
         {"Access denied, spam abuse detected", "rejected", "microsoft-banned-sender"},
+        {"banned sender[", "blocked", "microsoft-banned-sending-ip"},
+        {"banned sender [", "blocked", "microsoft-banned-sending-ip"},
         {"Access denied, banned sender", "rejected", "microsoft-banned-sender"},
         {"sending from unregistered domains", "rejected", "microsoft-unregistered-sender-domain"},
         {"Access denied, banned recipient", "suspend", "microsoft-banned-recipient"},
@@ -123,6 +125,12 @@ verdict microsoft(std::string_view d) {
         {"does not accept email over IPv6", "blocked", "microsoft-host-refused"},
         {"Access denied, please try again later", "blocked", "microsoft-host-refused"},
         {"Content Filter agent quarantined", "spamdetected", "microsoft-content-filter"},
+        // 5.7.12, 5.7.13, 5.7.124, 5.7.133-136: the group, mailbox or public folder takes mail only
+        // from its own organisation or from the senders it lists.
+        {"SenderNotAuthenticatedFor", "filtered", "microsoft-restricted-recipient"},
+        {"Sender was not authenticated", "filtered", "microsoft-restricted-recipient"},
+        {"Sender not authenticated for", "filtered", "microsoft-restricted-recipient"},
+        {"allowed-senders list", "filtered", "microsoft-restricted-recipient"},
         {"Hosted tenant which has no mail-enabled subscriptions", "notaccept", "microsoft-no-mail-tenant"},
         // The receiving organisation's own configuration or servers failing.
         {"failed to be replicated", "systemerror", "microsoft-system-error"},
