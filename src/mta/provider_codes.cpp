@@ -13,6 +13,25 @@ namespace {
 
 using verdict = std::pair<std::string_view, std::string_view>;
 
+// A provider's fixed text or code, and the reason and rule it names.
+struct phrase_rule {
+    std::string_view phrase, reason, rule;
+};
+
+// The first row whose phrase the reply contains (case-insensitive).
+verdict first_contained(std::string_view d, std::span<const phrase_rule> table) {
+    for (const auto& e : table)
+        if (util::icontains(d, e.phrase)) return {e.reason, e.rule};
+    return {};
+}
+
+// The row whose phrase is `code` itself.
+verdict equal_to(std::string_view code, std::span<const phrase_rule> table) {
+    for (const auto& e : table)
+        if (code == e.phrase) return {e.reason, e.rule};
+    return {};
+}
+
 // True when `host` (a host name, a domain or an address) is or is under one of `domains`.
 bool under(std::string_view host, std::initializer_list<std::string_view> domains) {
     std::size_t at = host.rfind('@');
@@ -87,10 +106,7 @@ verdict microsoft(std::string_view d) {
     if (util::icontains(d, "Requested action not taken: mailbox unavailable")) return {"userunknown", "outlook-mailbox-unavailable"};
     if (util::icontains(d, "5.7.515") || util::icontains(d, "doesn't meet the required authentication level")) return {"authfailure", "microsoft-auth-level"};
     // The fixed texts of Exchange Online's other codes, as its list of NDR codes explains them.
-    struct entry {
-        std::string_view phrase, reason, rule;
-    };
-    static constexpr entry table[] = {
+    static constexpr phrase_rule table[] = {
         // 4.4.8 / 5.4.8 and 4.7.5 / 5.7.5: the destination failed its MTA-STS policy; 5.7.321-325:
         // DANE and TLS checks of the destination ("starttls-not-supported", "tlsa-invalid" ...).
         {"MTA-STS validation", "failedstarttls", "microsoft-tls-policy"},
@@ -143,9 +159,7 @@ verdict microsoft(std::string_view d) {
         {"single label domains not accepted", "userunknown", "microsoft-invalid-address"},
         {"Invalid X.400 address", "userunknown", "microsoft-invalid-address"},
     };
-    for (const auto& e : table)
-        if (util::icontains(d, e.phrase)) return {e.reason, e.rule};
-    return {};
+    return first_contained(d, table);
 }
 
 // Orange's "OFR" and La Poste's "LPN" codes (Orange runs both): the number after the last
@@ -157,10 +171,7 @@ verdict orange(std::string_view d) {
         std::string_view t = util::trim(d);
         if (t.size() >= 5 && t.back() == ']' && t[t.size() - 5] == '[') code = t.substr(t.size() - 4, 3);
     }
-    struct entry {
-        std::string_view code, reason, rule;
-    };
-    static constexpr entry table[] = {
+    static constexpr phrase_rule table[] = {
         {"102", "blocked", "orange-ip-refused"},          {"103", "blocked", "orange-ip-refused"},
         {"108", "blocked", "orange-ip-refused"},          {"510", "blocked", "orange-ip-refused"},
         {"999", "blocked", "orange-ip-refused"},          {"503", "blocked", "laposte-service-refused"},
@@ -174,9 +185,7 @@ verdict orange(std::string_view d) {
         {"505", "systemerror", "orange-service-refused-try-later"}, {"506", "spamdetected", "orange-mail-rejected-spam"},
         {"514", "mesgtoobig", "orange-message-too-big"},   {"630", "policyviolation", "laposte-client-policy"},
     };
-    for (const auto& e : table)
-        if (code == e.code) return {e.reason, e.rule};
-    return {};
+    return equal_to(code, table);
 }
 
 verdict kddi(std::string_view d) {
@@ -271,10 +280,7 @@ verdict exchange_online_expiry(std::string_view d) {
 // T temporary; RCP the recipient, INT Facebook's own system, MSG the message, POL its policy on the
 // sending host or the content, DNS the sender's domain or host name, CON connections.
 verdict facebook(std::string_view d) {
-    struct entry {
-        std::string_view code, reason, rule;
-    };
-    static constexpr entry table[] = {
+    static constexpr phrase_rule table[] = {
         {"RCP-P1", "userunknown", "facebook-no-such-recipient"}, {"INT-P1", "userunknown", "facebook-no-such-recipient"},
         {"INT-P3", "userunknown", "facebook-no-such-recipient"}, {"INT-P4", "userunknown", "facebook-no-such-recipient"},
         {"RCP-P2", "filtered", "facebook-recipient-preferences"}, {"RCP-P3", "filtered", "facebook-recipient-preferences"},
@@ -289,8 +295,7 @@ verdict facebook(std::string_view d) {
         {"CON-T2", "toomanyconn", "facebook-connections"},        {"CON-T3", "toomanyconn", "facebook-connections"},
         {"CON-T4", "toomanyconn", "facebook-connections"},
     };
-    for (const auto& e : table)
-        if (util::icontains(d, e.code)) return {e.reason, e.rule};
+    if (verdict v = first_contained(d, table); !v.first.empty()) return v;
     // POL-P7 covers two refusals: the sender domain's authentication, or the abuse policies.
     if (util::icontains(d, "POL-P7")) return util::icontains(d, "authentication") ? verdict{"authfailure", "facebook-domain-authentication"}
                                                                                   : verdict{"spamdetected", "facebook-abuse-policy"};
@@ -318,15 +323,13 @@ verdict tencent(std::string_view d) {
     if (std::size_t p = util::ifind(d, "service.mail.qq.com/detail/122/"); p != std::string_view::npos) {
         std::string_view n = d.substr(p + 31);
         n = n.substr(0, std::min(n.find_first_not_of("0123456789"), n.size()));
-        struct entry {
-            std::string_view page, reason;
-        };
-        static constexpr entry pages[] = {{"57", "blocked"},      {"59", "spamdetected"}, {"66", "blocked"},     {"72", "authfailure"},
-                                          {"167", "syntaxerror"}, {"168", "mesgtoobig"},  {"169", "userunknown"}, {"170", "blocked"},
-                                          {"171", "spamdetected"}, {"172", "toomanyconn"}, {"173", "toomanyconn"}, {"174", "toomanyconn"},
-                                          {"175", "toomanyconn"}, {"1011", "speeding"}};
-        for (const auto& e : pages)
-            if (n == e.page) return {e.reason, "tencent-help-page"};
+        static constexpr phrase_rule pages[] = {
+            {"57", "blocked", "tencent-help-page"},       {"59", "spamdetected", "tencent-help-page"}, {"66", "blocked", "tencent-help-page"},
+            {"72", "authfailure", "tencent-help-page"},   {"167", "syntaxerror", "tencent-help-page"}, {"168", "mesgtoobig", "tencent-help-page"},
+            {"169", "userunknown", "tencent-help-page"},  {"170", "blocked", "tencent-help-page"},     {"171", "spamdetected", "tencent-help-page"},
+            {"172", "toomanyconn", "tencent-help-page"},  {"173", "toomanyconn", "tencent-help-page"}, {"174", "toomanyconn", "tencent-help-page"},
+            {"175", "toomanyconn", "tencent-help-page"},  {"1011", "speeding", "tencent-help-page"}};
+        if (verdict v = equal_to(n, pages); !v.first.empty()) return v;
     }
     if (util::icontains(d, "frequency limited")) return {"toomanyconn", "tencent-frequency-limited"};
     if (util::icontains(d, "Mailbox not found")) return {"userunknown", "tencent-mailbox-not-found"};
@@ -339,10 +342,7 @@ verdict tencent(std::string_view d) {
 // block list refusing the sender; "Email rejected due to security policies" is a virus or spam
 // signature found in the message).
 verdict mimecast(std::string_view d) {
-    struct entry {
-        std::string_view phrase, reason, rule;
-    };
-    static constexpr entry table[] = {
+    static constexpr phrase_rule table[] = {
         {"SPF Sender Invalid", "authfailure", "mimecast-sender-authentication"},
         {"DKIM Sender Invalid", "authfailure", "mimecast-sender-authentication"},
         {"DMARC Sender Invalid", "authfailure", "mimecast-sender-authentication"},
@@ -373,9 +373,7 @@ verdict mimecast(std::string_view d) {
         {"Invalid Recipient", "userunknown", "mimecast-invalid-recipient"},
         {"rejected due to security policies", "virusdetected", "mimecast-signature-detected"},
     };
-    for (const auto& e : table)
-        if (util::icontains(d, e.phrase)) return {e.reason, e.rule};
-    return {};
+    return first_contained(d, table);
 }
 
 }  // namespace
