@@ -503,6 +503,9 @@ TEST(MtaProvider, ProviderReasonCodes) {
               "authfailure");
     EXPECT_EQ(reason("facebook.com", "554 5.7.1 POL-P7 The message does not comply with Facebook's abuse policies."), "spamdetected");
     EXPECT_EQ(reason("facebook.com", "421 4.7.1 POL-T2 Facebook is not accepting messages from your mail server"), "blocked");
+    // Facebook's code form alone names it; the same letters inside a word do not.
+    EXPECT_EQ(reason("mx.example.org", "550 5.7.1 RCP-P3 The attempted recipient's privacy settings blocked the delivery."), "filtered");
+    EXPECT_EQ(reason("mx.example.org", "550 5.7.1 XRCP-P3 refused"), "");
     // Spectrum's ranges; an outbound 10xx holds the sender's own account.
     EXPECT_EQ(reason("charter.net", "550 5.7.1 The IP address 192.0.2.1 failed the full circle DNS check. AUP#I-1130"), "requireptr");
     EXPECT_EQ(reason("mobile.charter.net", "550 5.7.1 This email account has been blocked from sending emails. AUP#O-1010"), "rejected");

@@ -276,6 +276,17 @@ verdict exchange_online_expiry(std::string_view d) {
     return {};
 }
 
+// A code of Facebook's own form in the reply: a group name, "-P" or "-T", a digit ("RCP-P3").
+bool facebook_code(std::string_view d) {
+    for (std::string_view group : {"RCP-", "POL-", "DNS-", "CON-", "MSG-", "INT-"})
+        for (std::size_t p = util::ifind(d, group); p != std::string_view::npos; p = util::ifind(d, group, p + 1)) {
+            std::string_view rest = d.substr(p + group.size());
+            const bool word_start = p == 0 || !util::is_alpha(d[p - 1]);
+            if (word_start && rest.size() >= 2 && (rest[0] == 'P' || rest[0] == 'T') && util::is_digit(rest[1])) return true;
+        }
+    return false;
+}
+
 // Facebook's own codes ("RCP-P1", "POL-T2" ...), as its postmaster page lists them: P permanent,
 // T temporary; RCP the recipient, INT Facebook's own system, MSG the message, POL its policy on the
 // sending host or the content, DNS the sender's domain or host name, CON connections.
@@ -421,7 +432,7 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
     if (under(host, {"mimecast.com", "mimecast.co.za", "mimecast-offshore.com"}) || util::icontains(d, "mimecast.com")) {
         if (verdict v = mimecast(d); !v.first.empty()) return v;
     }
-    if (under(host, {"facebook.com", "fb.com"}) || util::icontains(d, "postmaster.facebook.com")) {
+    if (under(host, {"facebook.com", "fb.com"}) || util::icontains(d, "postmaster.facebook.com") || facebook_code(d)) {
         if (verdict v = facebook(d); !v.first.empty()) return v;
     }
     if (under(host, {"i.ua", "email.ua"}) || util::icontains(d, "mail.i.ua/err/")) {
