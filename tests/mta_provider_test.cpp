@@ -514,6 +514,17 @@ TEST(MtaProvider, ProviderReasonCodes) {
     EXPECT_EQ(reason("mx.email.ua", "550 Mailbox was not used for more than 3 months. See https://mail.i.ua/err/3/"), "suspend");
     EXPECT_EQ(reason("mx.email.ua", "550 Something else. See https://mail.i.ua/err/42/"), "");
     EXPECT_EQ(reason("mx3.qq.com", "550 Connection denied. https://service.mail.qq.com/detail/122/170"), "blocked");
+    // NetEase's codes: upper case, standing alone.
+    EXPECT_EQ(reason("mx.example.org", "550 MI:SPF mta.example.net"), "authfailure");
+    EXPECT_EQ(reason("163mx01.mxmail.netease.com", "451 RP:QRC 发送方发信频率超过限制"), "speeding");
+    EXPECT_EQ(reason("mx.example.org", "550 XMI:SPF"), "");
+    EXPECT_EQ(reason("mx.example.org", "550 mi:spf"), "");
+    // Sophos's and Comcast's codes.
+    EXPECT_EQ(reason("mx.example.org", "550 5.7.1 Rejected (XGEMAIL_0004)"), "blocked");
+    EXPECT_EQ(reason("mx.example.org", "550 5.7.1 Rejected (XGEMAIL_0099)"), "");
+    EXPECT_EQ(reason("mx1.comcast.net", "554 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010"),
+              "blocked");
+    EXPECT_EQ(reason("mx1.comcast.net", "452 4.2.2 RL000001 rate limited"), "speeding");
     // Exchange Online's fixed texts for its own codes.
     EXPECT_EQ(reason("example-com.mail.protection.outlook.com", "554 5.2.2 Submission quota exceeded"), "speeding");
     EXPECT_EQ(reason("example-com.mail.protection.outlook.com", "550 5.7.321 starttls-not-supported: Destination mail server must support TLS"),

@@ -387,6 +387,65 @@ verdict mimecast(std::string_view d) {
     return first_contained(d, table);
 }
 
+// NetEase (163.com, 126.com, yeah.net) puts a code of two groups in its replies ("550 MI:SPF",
+// "451 RP:QRC ..."): HL the connecting IP, MI the sender or the session, RP the recipients, DT the
+// content, WM the allow lists. Its help page for senders lists what each code means. (MI:IMF is
+// left to the words beside it: copies of the page disagree on what it means.)
+verdict netease(std::string_view d) {
+    static constexpr phrase_rule codes[] = {
+        {"HL:REP", "blocked", "netease-ip-behaviour"},     {"HL:MEP", "blocked", "netease-ip-behaviour"},
+        {"HL:IHU", "blocked", "netease-ip-behaviour"},     {"HL:IPB", "blocked", "netease-ip-behaviour"},
+        {"HL:ICC", "toomanyconn", "netease-connections"},  {"HL:IFC", "speeding", "netease-sending-rate"},
+        {"HL:IFQ", "speeding", "netease-sending-rate"},    {"HL:ITC", "speeding", "netease-sending-rate"},
+        {"MI:STC", "speeding", "netease-sending-rate"},    {"MI:SFQ", "speeding", "netease-sending-rate"},
+        {"RP:QRC", "speeding", "netease-sending-rate"},    {"RP:TRC", "speeding", "netease-sending-rate"},
+        {"MI:DMC", "toomanyconn", "netease-per-connection-limit"}, {"RP:DRC", "toomanyconn", "netease-per-connection-limit"},
+        {"RP:RCL", "toomanyconn", "netease-per-connection-limit"}, {"MI:CEL", "syntaxerror", "netease-bad-commands"},
+        {"MI:CCL", "syntaxerror", "netease-bad-commands"}, {"RP:CEL", "syntaxerror", "netease-bad-commands"},
+        {"RP:CCL", "syntaxerror", "netease-bad-commands"}, {"MI:NHD", "blocked", "netease-helo"},
+        {"MI:SPB", "rejected", "netease-sender-address"},
+        {"WM:BLU", "rejected", "netease-sender-address"},  {"WM:BLI", "blocked", "netease-ip-not-allowed"},
+        {"MI:SPF", "authfailure", "netease-sender-authentication"}, {"MI:DMA", "authfailure", "netease-sender-authentication"},
+        {"RP:FRL", "norelaying", "netease-open-relay"},    {"DT:SPM", "spamdetected", "netease-content-spam"},
+        {"DT:SUM", "policyviolation", "netease-envelope-header-mismatch"}, {"DT:RBL", "blocked", "netease-ip-blocklisted"},
+    };
+    // The codes are upper case and stand alone ("550 MI:SPF", "451 RP:QRC ...").
+    for (const auto& e : codes)
+        for (std::size_t p = d.find(e.phrase); p != std::string_view::npos; p = d.find(e.phrase, p + 1))
+            if ((p == 0 || !util::is_alpha(d[p - 1])) && (p + 6 == d.size() || !util::is_alpha(d[p + 6]))) return {e.reason, e.rule};
+    return {};
+}
+
+// Sophos Email's own codes, "XGEMAIL_0001" to "XGEMAIL_0015", as its SMTP error-code page lists them.
+verdict sophos(std::string_view d) {
+    std::size_t p = util::ifind(d, "XGEMAIL_");
+    if (p == std::string_view::npos || p + 12 > d.size()) return {};
+    static constexpr phrase_rule codes[] = {
+        {"0001", "authfailure", "sophos-sender-authentication"}, {"0002", "authfailure", "sophos-sender-authentication"},
+        {"0003", "authfailure", "sophos-sender-authentication"}, {"0004", "blocked", "sophos-ip-reputation"},
+        {"0005", "rejected", "sophos-sender-reputation"},        {"0006", "failedstarttls", "sophos-tls-required"},
+        {"0007", "systemerror", "sophos-delivery-setup"},        {"0008", "filtered", "sophos-blocked-sender"},
+        {"0009", "filtered", "sophos-blocked-sender"},           {"0010", "norelaying", "sophos-not-a-customer-domain"},
+        {"0011", "userunknown", "sophos-unknown-recipient"},     {"0012", "mesgtoobig", "sophos-message-size"},
+        {"0013", "toomanyconn", "sophos-too-many-recipients"},   {"0014", "speeding", "sophos-rate-limit"},
+        {"0015", "speeding", "sophos-rate-limit"},
+    };
+    return equal_to(d.substr(p + 8, 4), codes);
+}
+
+// Comcast (Xfinity) names its blocks with a code in the reply: "BL000010" (a blocklist, or its own
+// block of the IP), "ES000001" (an email security check of the sending host), "RL000001" (a rate
+// limit).
+verdict comcast(std::string_view d) {
+    for (const phrase_rule& e : {phrase_rule{"BL0", "blocked", "comcast-ip-blocked"}, phrase_rule{"ES0", "blocked", "comcast-ip-blocked"},
+                                 phrase_rule{"RL0", "speeding", "comcast-rate-limit"}}) {
+        std::size_t p = util::ifind(d, e.phrase);
+        if (p != std::string_view::npos && p + 4 <= d.size() && util::is_digit(d[p + 3]) && (p == 0 || !util::is_alpha(d[p - 1])))
+            return {e.reason, e.rule};
+    }
+    return {};
+}
+
 }  // namespace
 
 std::pair<std::string_view, std::string_view> provider_reason(std::string_view host, std::string_view diagnostic, std::string_view command,
@@ -434,6 +493,15 @@ std::pair<std::string_view, std::string_view> provider_reason(std::string_view h
     }
     if (under(host, {"facebook.com", "fb.com"}) || util::icontains(d, "postmaster.facebook.com") || facebook_code(d)) {
         if (verdict v = facebook(d); !v.first.empty()) return v;
+    }
+    if (d.find(':') != std::string_view::npos) {
+        if (verdict v = netease(d); !v.first.empty()) return v;
+    }
+    if (util::icontains(d, "XGEMAIL_")) {
+        if (verdict v = sophos(d); !v.first.empty()) return v;
+    }
+    if (under(host, {"comcast.net", "xfinity.com"}) || util::icontains(d, "comcast")) {
+        if (verdict v = comcast(d); !v.first.empty()) return v;
     }
     if (under(host, {"i.ua", "email.ua"}) || util::icontains(d, "mail.i.ua/err/")) {
         if (verdict v = iua(d); !v.first.empty()) return v;
