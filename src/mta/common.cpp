@@ -227,6 +227,12 @@ std::string_view line_value(std::string_view text, std::string_view name) {
     return {};
 }
 
+const phrase_rule* find_phrase(std::string_view text, std::span<const phrase_rule> table) {
+    for (const phrase_rule& e : table)
+        if (util::icontains(text, e.phrase)) return &e;
+    return nullptr;
+}
+
 bool contains_any(std::string_view text, std::initializer_list<std::string_view> needles) {
     for (std::string_view n : needles)
         if (util::icontains(text, n)) return true;

@@ -52,6 +52,14 @@ std::string_view line_value(std::string_view text, std::string_view name);
 /// True when any of `needles` occurs in text (case-insensitive).
 bool contains_any(std::string_view text, std::initializer_list<std::string_view> needles);
 
+/// A mail system's fixed phrase (or code) and the reason and rule it names.
+struct phrase_rule {
+    std::string_view phrase, reason, rule;
+};
+
+/// The first row of `table` whose phrase occurs in text (case-insensitive), or nullptr.
+const phrase_rule* find_phrase(std::string_view text, std::span<const phrase_rule> table);
+
 /// A record with the given recipient (normalised) and diagnostic (squeezed).
 record make_record(std::string_view recipient, std::string_view diagnostic);
 

@@ -78,10 +78,7 @@ std::string exim_command(std::string_view d) {
 void exim_reason(record& r, std::string_view first_line) {
     std::string_view d = r.diagnostic;
     bool remote = util::icontains(d, " error from remote ") || util::icontains(d, "LMTP error after");
-    struct phrase {
-        std::string_view text, reason, rule;
-    };
-    static constexpr phrase own[] = {
+    static constexpr phrase_rule own[] = {
         {"mailbox is full", "mailboxfull", "exim-mailbox-full"},
         {"error: quota exceed", "mailboxfull", "exim-quota"},
         {"Unrouteable address", "hostunknown", "exim-unrouteable"},
@@ -97,12 +94,11 @@ void exim_reason(record& r, std::string_view first_line) {
         {"local delivery failed", "systemerror", "exim-local-delivery"},
     };
     if (!remote) {
-        for (const auto& p : own)
-            if (util::icontains(d, p.text)) {
-                r.reason = std::string(p.reason);
-                r.rule = std::string(p.rule);
-                return;
-            }
+        if (const phrase_rule* p = find_phrase(d, own)) {
+            r.reason = std::string(p->reason);
+            r.rule = std::string(p->rule);
+            return;
+        }
         if (util::istarts_with(first_line, "pipe to |")) {
             r.reason = "mailererror";
             r.rule = "exim-pipe";

@@ -43,10 +43,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
             out.back().diagnostic.append(t);
         }
     }
-    struct m {
-        std::string_view text, reason, rule;
-    };
-    static constexpr m own[] = {
+    static constexpr phrase_rule own[] = {
         {"You are not a member of this mailing list", "rejected", "fml-not-member"},
         {"NOT MEMBER article from", "rejected", "fml-not-member"},
         {"reject mail from", "rejected", "fml-reject"},
@@ -57,7 +54,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         {"Loop Back Warning", "systemerror", "fml-loop"},
         {"Security alert", "securityerror", "fml-security"},
     };
-    static constexpr m titles[] = {
+    static constexpr phrase_rule titles[] = {
         {" are not member", "rejected", "fml-not-member"},
         {"Loop Alert:", "systemerror", "fml-loop"},
         {"fml system error message", "systemerror", "fml-system-error"},
@@ -65,19 +62,12 @@ bool parse(const context& ctx, std::vector<record>& out) {
     };
     for (auto& r : out) {
         r.diagnostic = util::squeeze(r.diagnostic);
-        for (const auto& e : own)
-            if (util::icontains(r.diagnostic, e.text)) {
-                r.reason = std::string(e.reason);
-                r.rule = std::string(e.rule);
-                break;
-            }
-        if (!r.reason.empty()) continue;
-        for (const auto& e : titles)
-            if (util::icontains(ctx.subject, e.text)) {
-                r.reason = std::string(e.reason);
-                r.rule = std::string(e.rule);
-                break;
-            }
+        const phrase_rule* e = find_phrase(r.diagnostic, own);
+        if (!e) e = find_phrase(ctx.subject, titles);
+        if (e) {
+            r.reason = std::string(e->reason);
+            r.rule = std::string(e->rule);
+        }
     }
     return !out.empty();
 }

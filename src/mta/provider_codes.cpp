@@ -13,16 +13,10 @@ namespace {
 
 using verdict = std::pair<std::string_view, std::string_view>;
 
-// A provider's fixed text or code, and the reason and rule it names.
-struct phrase_rule {
-    std::string_view phrase, reason, rule;
-};
-
 // The first row whose phrase the reply contains (case-insensitive).
 verdict first_contained(std::string_view d, std::span<const phrase_rule> table) {
-    for (const auto& e : table)
-        if (util::icontains(d, e.phrase)) return {e.reason, e.rule};
-    return {};
+    const phrase_rule* e = find_phrase(d, table);
+    return e ? verdict{e->reason, e->rule} : verdict{};
 }
 
 // The row whose phrase is `code` itself.
