@@ -786,6 +786,95 @@ Status: 5.5.0
     EXPECT_EQ(r.reason, "systemerror");
 }
 
+TEST(MtaText, SendmailTranscriptBeatsAStaleReasonLine) {
+    // Seen in the MTA lab (Sendmail 8.17, one queue run delivering several messages over one
+    // connection): the "(reason: ...)" line and the Diagnostic-Code repeat the previous message's
+    // 552, while the transcript shows what the server answered to this recipient.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON@mta.example.net>
+To: sender@example.net
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+
+The original message was received at Sun, 29 Nov 2026 19:18:12 GMT
+from root@localhost
+
+   ----- The following addresses had permanent fatal errors -----
+list-7@example.org
+    (reason: 552 5.3.4 Message size exceeds fixed maximum message size)
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+>>> RCPT To:<list-7@example.org>
+<<< 452 4.5.3 Error: too many recipients
+list-7@example.org... Deferred: 452 4.5.3 Error: too many recipients
+Message could not be delivered for 2 hours
+Message will be deleted from queue
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mta.example.net
+
+Final-Recipient: RFC822; list-7@example.org
+Action: failed
+Status: 4.4.7
+Remote-MTA: DNS; mx.example.org
+Diagnostic-Code: SMTP; 552 5.3.4 Message size exceeds fixed maximum message size
+
+--B--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.mta, "sendmail");
+    EXPECT_EQ(r.recipient, "list-7@example.org");
+    EXPECT_EQ(r.reply_code, "452");
+    EXPECT_EQ(r.status, "4.5.3");
+    EXPECT_EQ(r.smtp_command, "RCPT");
+    EXPECT_EQ(r.reason, "toomanyconn");
+}
+
+TEST(MtaText, SendmailLocalRecipientWithoutADotInItsDomain) {
+    // A local delivery to "user@localhost": the Final-Recipient names it, dot or no dot.
+    analysis a = run(R"(From: Mail Delivery Subsystem <MAILER-DAEMON>
+To: sender@example.net
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+
+The original message was received at Sun, 29 Nov 2026 19:18:12 GMT
+from root@localhost
+
+   ----- The following addresses had permanent fatal errors -----
+nobody-here@localhost
+    (reason: 550 5.1.1 User unknown)
+
+   ----- Transcript of session follows -----
+550 5.1.1 nobody-here@localhost... User unknown
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mta.example.net
+
+Final-Recipient: RFC822; nobody-here@localhost
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: X-Unix; 550 5.1.1 User unknown
+
+--B--
+)");
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "sendmail");
+    EXPECT_EQ(a.records[0].recipient, "nobody-here@localhost");
+    EXPECT_EQ(a.records[0].status, "5.1.1");
+    EXPECT_EQ(a.records[0].reason, "userunknown");
+}
+
 TEST(MtaText, SendmailPipeFailureWithoutDeliveryStatus) {
     // No delivery-status part: the failed pipe's "(expanded from:)" address is the recipient, and
     // "(reason: 75)" is the program's exit status, so the transcript's summary line is the answer.
@@ -2015,4 +2104,59 @@ TEST(MtaText, SmailOneLinePerAddressAndTheMessageLog) {
     std::string plain = smail_msg;
     plain[plain.find("|------------------------- Failed addresses follow")] = 'x';
     for (const auto& r : run(plain).records) EXPECT_NE(r.mta, "smail");
+}
+
+TEST(MtaText, OpenSmtpdDeliveryStatusCompletesTheTextLines) {
+    // OpenSMTPD 6.x: the text names each recipient and its error, and the delivery-status part
+    // after it gives the Status (5.0.0 for every failure, 4.4.7 for an expired envelope it reports
+    // as delayed). A reply's own enhanced code stays the more precise status.
+    analysis a = run(R"(From: Mailer Daemon <MAILER-DAEMON@mx.example.net>
+To: sender@example.net
+Subject: Delivery status notification: failed
+MIME-Version: 1.0
+Content-Type: multipart/mixed;boundary="17/mx.example.net"
+
+This is a MIME-encapsulated message.
+
+--17/mx.example.net
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+    Hi!
+
+    This is the MAILER-DAEMON, please DO NOT REPLY to this email.
+
+    An error has occurred while attempting to deliver a message for
+    the following list of recipients:
+
+ghost@nowhere.example: Domain does not exist
+kim@example.org: 550 5.1.1 <kim@example.org>: Recipient address rejected: User unknown
+
+    Below is a copy of the original message:
+
+--17/mx.example.net
+Content-Description: Delivery Report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; ghost@nowhere.example
+Action: failed
+Status: 5.0.0
+
+Final-Recipient: rfc822; kim@example.org
+Action: failed
+Status: 5.0.0
+
+--17/mx.example.net--
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    EXPECT_EQ(a.records[0].mta, "opensmtpd");
+    EXPECT_EQ(a.records[0].recipient, "ghost@nowhere.example");
+    EXPECT_EQ(a.records[0].status, "5.0.0");
+    EXPECT_EQ(a.records[0].reason, "hostunknown");
+    EXPECT_EQ(a.records[0].reporting_mta, "mx.example.net");
+    EXPECT_EQ(a.records[1].recipient, "kim@example.org");
+    EXPECT_EQ(a.records[1].status, "5.1.1");
+    EXPECT_EQ(a.records[1].reason, "userunknown");
 }

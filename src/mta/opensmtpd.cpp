@@ -16,6 +16,12 @@
 // recipients:" (action delayed). Each "address: error" line is a recipient. OpenSMTPD's own
 // messages state the reason: "Domain does not exist" / "No MX found for domain" (hostunknown /
 // notaccept), "Network error on destination MXs" (networkerror), "Envelope expired" (expired).
+//
+// Since 6.x the text is followed by a message/delivery-status part (Status 5.0.0 for every failure,
+// 4.x.x for a delay; no Diagnostic-Code). Its Status and Remote-MTA complete the recipient's record;
+// an enhanced code in the error line itself is more precise and is kept.
+#include "dsn/codes.h"
+#include "dsn/fields.h"
 #include "mta/common.h"
 #include "util/address.h"
 #include "util/text.h"
@@ -76,9 +82,18 @@ bool parse(const context& ctx, std::vector<record>& out) {
         {"Envelope expired", "expired", "opensmtpd-envelope-expired"},
         {"Loop detected", "contenterror", "opensmtpd-loop"},
     };
+    dsn::report rep;
+    if (!ctx.msg.delivery_status.empty()) rep = dsn::parse(ctx.msg.delivery_status, ctx.lim);
     for (auto& r : out) {
         r.diagnostic = clean_diagnostic(r.diagnostic);
         if (delayed) r.action = "delayed";
+        for (const auto& pr : rep.recipients) {
+            if (!util::iequals(util::clean_address(pr.final_recipient), r.recipient)) continue;
+            if (dsn::valid_status(pr.status)) r.status = pr.status;
+            if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
+            r.reporting_mta = rep.message.reporting_mta;
+            break;
+        }
         for (const auto& e : own)
             if (util::istarts_with(r.diagnostic, e.text)) {
                 r.reason = std::string(e.reason);

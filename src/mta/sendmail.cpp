@@ -337,8 +337,10 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (!rep.recipients.empty()) {
         for (const auto& pr : rep.recipients) {
             record r;
-            r.recipient = util::clean_address(pr.final_recipient);
-            if (r.recipient.empty()) r.recipient = util::clean_address(pr.original_recipient);
+            // A Final-Recipient field names an address even without a dot in its domain
+            // ("user@localhost" from a local delivery).
+            r.recipient = util::clean_address(pr.final_recipient, true);
+            if (r.recipient.empty()) r.recipient = util::clean_address(pr.original_recipient, true);
             if (r.recipient.empty()) continue;
             r.action = pr.action;
             if (dsn::valid_status(pr.status)) r.status = pr.status;

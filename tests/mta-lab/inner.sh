@@ -1,6 +1,6 @@
 #!/bin/bash
 # One MTA's run of the lab, inside the network and mount namespace that run.sh made for it:
-#   unshare --net --mount --propagation private bash inner.sh MTA WORKDIR FIXTURES
+#   unshare --net --mount --uts --propagation private bash inner.sh MTA WORKDIR FIXTURES
 # The namespace has only a loopback interface, so nothing this script starts can reach any address
 # but 127.0.0.0/8 (and ::1); /etc/resolv.conf and /etc/hosts are bind-mounted over, in this
 # namespace only, with the lab's own (nameserver 127.0.0.53, the lab DNS in labserver.py).
@@ -11,12 +11,17 @@ log() { printf '[inner %s] %s\n' "$mta" "$*"; }
 
 # --- the network: loopback only, or stop here --------------------------------------------------
 ip link set lo up
+# A second loopback address: resolvers that honour AI_ADDRCONFIG (OpenSMTPD's libasr) look up IPv4
+# names only when the host has an IPv4 address other than 127.0.0.1. It is still on lo.
+ip addr add 127.0.0.25/32 dev lo
 if ip -o link show | grep -v ': lo:' | grep -q .; then
   log "refusing to run: this namespace has a network interface besides lo"; ip -o link show; exit 3
 fi
 if ip -o addr show | grep -v ' lo ' | grep -q .; then
   log "refusing to run: an address outside lo"; exit 3
 fi
+# a host name of its own (this namespace's UTS only): the name the MTAs put in their reports
+hostname mta.sender.lab.example
 printf 'nameserver 127.0.0.53\noptions timeout:2 attempts:1\n' >"$work/resolv.conf"
 printf '127.0.0.1 localhost mta.sender.lab.example\n::1 localhost\n' >"$work/hosts"
 mount --bind "$work/resolv.conf" /etc/resolv.conf
@@ -25,11 +30,22 @@ mount --bind "$work/hosts" /etc/hosts
 # --- the receiving side ----------------------------------------------------------------------------
 server_pid=
 mta_started=
+made_spool=
 cleanup() {
   set +e
   if [[ -n $mta_started ]]; then
     case $mta in
       postfix) timeout 30 postfix stop >/dev/null 2>&1 ;;
+      opensmtpd)
+        if [[ -s $work/smtpd.pid ]]; then
+          pid=$(cat "$work/smtpd.pid"); kill "$pid"
+          for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        fi ;;
+      sendmail)
+        # no daemon was started; end any queue run that is still around (ours: this namespace)
+        for p in $(pgrep -x sendmail 2>/dev/null; pgrep -f '^sendmail: ' 2>/dev/null); do
+          [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/self/ns/net) ]] && kill "$p"
+        done ;;
       exim)
         # no daemon was started; end any delivery process that is still around (ours: this namespace)
         for p in $(pgrep -x exim4 2>/dev/null); do
@@ -38,6 +54,7 @@ cleanup() {
     esac
   fi
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n $made_spool ]] && umount /var/spool/smtpd 2>/dev/null && rmdir /var/spool/smtpd
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
@@ -101,6 +118,56 @@ exim)
   python3 "$here/lab.py" collect --mta exim --maildir "$mail/sender" --out "$fixtures" \
     --timeout 150 --kick "exim4 -qff" || rc=$?
   log "queue at the end:"; exim4 -bp || true
+  ;;
+opensmtpd)
+  chown 65534:65534 "$mail"
+  # a queue of this run's own (in this mount namespace), so nothing is left over from or for another;
+  # the package creates /var/spool/smtpd only when smtpd first starts: the mount point is made here
+  # and taken away again at the end
+  if [[ ! -d /var/spool/smtpd ]]; then mkdir -m 711 /var/spool/smtpd; made_spool=1; fi
+  mkdir -p "$work/smtpd-spool" && chmod 711 "$work/smtpd-spool"
+  mount --bind "$work/smtpd-spool" /var/spool/smtpd
+  sed -e "s|@MAILDIR@|$mail/sender|g" "$here/smtpd.conf" >"$work/smtpd.conf"
+  smtpd -n -f "$work/smtpd.conf" >/dev/null
+  mta_started=1
+  smtpd -d -f "$work/smtpd.conf" >"$work/smtpd.log" 2>&1 &
+  echo $! >"$work/smtpd.pid"
+  for _ in $(seq 50); do smtpctl show status >/dev/null 2>&1 && break; sleep 0.2; done
+  python3 "$here/lab.py" submit --mta opensmtpd
+  python3 "$here/lab.py" collect --mta opensmtpd --maildir "$mail/sender" --out "$fixtures" \
+    --timeout 150 --kick "smtpctl schedule all" || rc=$?
+  log "queue at the end:"; smtpctl show queue || true
+  ;;
+dma)
+  # dma has no daemon and no queue lifetime of its own (temporary failures are retried for days),
+  # so only the scenarios that fail at once are run (lab.py). Everything it writes is in $work:
+  # the spool, the aliases, and /var/mail (bind-mounted over in this namespace) for local delivery.
+  mkdir -p "$work/dma-spool" "$work/var-mail"
+  chown root:mail "$work/dma-spool" "$work/var-mail" && chmod 2775 "$work/dma-spool" "$work/var-mail"
+  printf 'sender: nobody\n' >"$work/aliases"
+  sed -e "s|@SPOOL@|$work/dma-spool|g" -e "s|@ALIASES@|$work/aliases|g" "$here/dma.conf" >"$work/dma.conf"
+  mount --bind "$work/dma.conf" /etc/dma/dma.conf
+  mount --bind "$work/var-mail" /var/mail
+  mta_started=1
+  python3 "$here/lab.py" submit --mta dma
+  python3 "$here/lab.py" collect --mta dma --mbox /var/mail/nobody --out "$fixtures" \
+    --timeout 60 --kick "dma -q" || rc=$?
+  log "spool at the end:"; ls -l "$work/dma-spool" || true
+  ;;
+sendmail)
+  # Sendmail delivers the bounces for sender@sender.lab.example to a file through its aliases.
+  mkdir -p "$work/mqueue" && chmod 700 "$work/mqueue"
+  # the file is written as the configuration's DefaultUser (mail:mail on Debian)
+  : >"$work/sender.mbox" && chown mail:mail "$work/sender.mbox" && chmod 600 "$work/sender.mbox"
+  printf 'sender: %s\nMAILER-DAEMON: sender\npostmaster: sender\n' "$work/sender.mbox" >"$work/aliases"
+  printf 'hosts\tdns files\naliases\tfiles\n' >"$work/service.switch"
+  sed -e "s|@WORK@|$work|g" "$here/sendmail.mc" | m4 >"$work/sendmail.cf"
+  sendmail -C "$work/sendmail.cf" -bi >/dev/null
+  mta_started=1
+  python3 "$here/lab.py" submit --mta sendmail --cf "$work/sendmail.cf"
+  python3 "$here/lab.py" collect --mta sendmail --mbox "$work/sender.mbox" --out "$fixtures" \
+    --timeout 150 --kick "sendmail -C $work/sendmail.cf -q" || rc=$?
+  log "queue at the end:"; sendmail -C "$work/sendmail.cf" -bp || true
   ;;
 esac
 exit "${rc:-0}"

@@ -42,6 +42,11 @@ SCENARIOS = {
 MTA_SCENARIOS = {
     "postfix": list(SCENARIOS),
     "exim": [k for k in SCENARIOS if not k.startswith("unknown-user-local")],
+    "opensmtpd": [k for k in SCENARIOS if not k.startswith("unknown-user-local")],
+    "sendmail": list(SCENARIOS),
+    # dma retries every temporary failure for days: only what fails at once
+    "dma": [k for k in SCENARIOS if not k.startswith("unknown-user-local")
+            and k not in ("connection-refused", "too-many-recipients")],
 }
 
 # The answer a careful human gives for each bounce the lab produces, read off the real bounces.
@@ -92,6 +97,71 @@ _exp("exim", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", 
 _exp("exim", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
 
 
+# Sendmail 8.17 (Debian 12): the "addresses had permanent fatal errors" list, the SMTP transcript
+# (">>> RCPT To:", "<<< 550 ..."), and a message/delivery-status part. What the remote server
+# said in the transcript is the answer: in a queue run that sends several messages over one
+# connection, the "(reason: ...)" line and the Diagnostic-Code can repeat an earlier message's
+# reply (the too-many-recipients report quotes the too-large one's 552 5.3.4).
+_exp("sendmail", "unknown-user", "unknown-user@lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+# its own local delivery: "550 5.1.1 nosuchuser@local.lab.example... User unknown"
+_exp("sendmail", "unknown-user-local", "nosuchuser@local.lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("sendmail", "unknown-user-localhost", "nosuchuser@localhost", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("sendmail", "disabled-mailbox", "disabled@lab.example", "suspend", "mailbox-disabled", "5.2.1", "550", False)
+_exp("sendmail", "mailbox-full", "full@lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("sendmail", "content-filter", "spam@lab.example", "spamdetected", "content-filtered", "5.7.1", "550", False)
+# "550 5.1.2 ... Host unknown (Name server: nohost.example: host not found)"
+_exp("sendmail", "unknown-host", "someone@nohost.example", "hostunknown", "domain-not-found", "5.1.2", "550", True)
+_exp("sendmail", "syntax-error", "syntax@lab.example", "syntaxerror", "protocol-error", "5.5.2", "500", False)
+# Sendmail sends SIZE=: the server refuses the MAIL command
+_exp("sendmail", "too-large", "big@lab.example", "mesgtoobig", "message-too-large", "5.3.4", "552", False)
+_exp("sendmail", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.7.1", "554", False)
+# "Deferred: Connection refused by mx.refused.lab.example." then "Message could not be delivered
+# for 1 second": the queue's time ran out (Status 4.4.7); the refused connection is why
+_exp("sendmail", "connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.4.7", "", False,
+     also=["networkerror"])
+_exp("sendmail", "too-many-recipients", "toomany-3@lab.example", "toomanyconn", "too-many-recipients", "4.5.3", "452", False,
+     also=["expired"])
+_exp("sendmail", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
+_exp("sendmail", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
+
+# OpenSMTPD 6.8 (Debian 12): the text lists "address: error" under "the following list of
+# recipients"; a message/delivery-status part follows with Status 5.0.0 for every failure. The
+# remote server's enhanced code, when its reply has one, is the status a person reads.
+_exp("opensmtpd", "unknown-user", "unknown-user@lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("opensmtpd", "disabled-mailbox", "disabled@lab.example", "suspend", "mailbox-disabled", "5.2.1", "550", False)
+_exp("opensmtpd", "mailbox-full", "full@lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("opensmtpd", "content-filter", "spam@lab.example", "spamdetected", "content-filtered", "5.7.1", "550", False)
+# its own words: "Domain does not exist"
+_exp("opensmtpd", "unknown-host", "someone@nohost.example", "hostunknown", "domain-not-found", "5.0.0", "", True)
+_exp("opensmtpd", "syntax-error", "syntax@lab.example", "syntaxerror", "protocol-error", "5.5.2", "500", False)
+# it compares the size with the server's SIZE itself: "message too large for peer"
+_exp("opensmtpd", "too-large", "big@lab.example", "mesgtoobig", "message-too-large", "5.0.0", "", False)
+_exp("opensmtpd", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.7.1", "554", False)
+# When the queue lifetime runs out OpenSMTPD 6.8 sends a *delay* notice ("Envelope expired",
+# Action delayed, Status 4.4.7) and drops the message; the refused connection is not named.
+_exp("opensmtpd", "connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.4.7", "", False)
+# a 452 keeps the recipient queued: the first report is a delay notice quoting the reply
+_exp("opensmtpd", "too-many-recipients", "toomany-3@lab.example", "toomanyconn", "too-many-recipients", "4.5.3", "452", False)
+_exp("opensmtpd", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
+_exp("opensmtpd", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
+
+
+# dma 0.13 (DragonFly Mail Agent, Debian 12): plain text, "There was an error delivering your mail
+# to <address>." and the server's reply below; no delivery-status part.
+_exp("dma", "unknown-user", "unknown-user@lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("dma", "disabled-mailbox", "disabled@lab.example", "suspend", "mailbox-disabled", "5.2.1", "550", False)
+_exp("dma", "mailbox-full", "full@lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("dma", "content-filter", "spam@lab.example", "spamdetected", "content-filtered", "5.7.1", "550", False)
+# "DNS lookup failure: host nohost.example not found"
+_exp("dma", "unknown-host", "someone@nohost.example", "hostunknown", "domain-not-found", "", "", True)
+_exp("dma", "syntax-error", "syntax@lab.example", "syntaxerror", "protocol-error", "5.5.2", "500", False)
+# dma does not look at SIZE: the server refuses the message at the end of DATA
+_exp("dma", "too-large", "big@lab.example", "mesgtoobig", "message-too-large", "5.3.4", "552", False)
+_exp("dma", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.7.1", "554", False)
+_exp("dma", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
+_exp("dma", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
+
+
 def build_message(mta, kind, rcpts):
     stamp = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
     body = [f"This message was sent by ricochet's tests/mta-lab/run.sh through {mta}",
@@ -110,13 +180,26 @@ def submit(args):
         msg = build_message(args.mta, kind, rcpts)
         if args.mta == "postfix":
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
+        elif args.mta == "sendmail":
+            # -odi: delivered while submitted, so every message is tried once before the queue's
+            # (short) return time can run out; what fails for now stays queued and run.sh's
+            # queue runs (sendmail -q) return it. -oem: errors found at once (a local user that
+            # does not exist) are mailed back, not printed.
+            cmd = ["/usr/sbin/sendmail", "-C", args.cf, "-odi", "-oem", "-f", SENDER, "--"] + rcpts
+        elif args.mta == "dma":
+            cmd = ["/usr/sbin/dma", "-f", SENDER, "--"] + rcpts
+        elif args.mta == "opensmtpd":
+            cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts  # smtpctl as sendmail
         else:
             # -odq: queue only; run.sh then runs the queue (exim -qff) and the bounces come back
             cmd = ["/usr/sbin/exim4", "-odq", "-f", SENDER, "--"] + rcpts
         r = subprocess.run(cmd, input=msg, timeout=30, capture_output=True)
         print(f"submitted {args.mta} {kind} -> {' '.join(rcpts)}: rc={r.returncode} "
               f"{r.stdout.decode(errors='replace').strip()} {r.stderr.decode(errors='replace').strip()}")
-        if r.returncode != 0:
+        # Sendmail with -odi -oem exits with the failure's sysexits code (67 EX_NOUSER, 69
+        # EX_UNAVAILABLE, 75 EX_TEMPFAIL, ...) and mails the error back to the sender: that
+        # report is the bounce the scenario wants.
+        if r.returncode != 0 and not (args.mta == "sendmail" and 64 <= r.returncode <= 78):
             sys.exit(f"submission of {kind} failed")
 
 
@@ -129,6 +212,25 @@ def bounce_kind(data, mta):
     return None
 
 
+def mbox_messages(path):
+    """The messages of an mbox file as (path#n, bytes), each without its "From " line."""
+    if not path or not os.path.exists(path):
+        return []
+    out, cur = [], None
+    with open(path, "rb") as f:
+        for line in f:
+            if line.startswith(b"From ") and (cur is None or not cur or cur[-1] in (b"\n", b"\r\n")):
+                if cur is not None:
+                    out.append(b"".join(cur))
+                cur = []
+                continue
+            if cur is not None:
+                cur.append(line[1:] if line.startswith(b">From ") else line)
+    if cur is not None:
+        out.append(b"".join(cur))
+    return [(f"{path}#{i + 1}", data) for i, data in enumerate(out)]
+
+
 def collect(args):
     want = set(MTA_SCENARIOS[args.mta])
     got = {}
@@ -137,7 +239,19 @@ def collect(args):
     while time.time() < deadline and set(got) != want:
         if args.kick:
             subprocess.run(shlex.split(args.kick), timeout=30, capture_output=True)
-        for sub in ("new", "cur"):
+        for path, data in mbox_messages(args.mbox):
+            if path in seen:
+                continue
+            seen.add(path)
+            kind = bounce_kind(data, args.mta)
+            if kind is None:
+                print(f"  (a message that is no scenario's bounce: {path})")
+            elif kind in got:
+                print(f"  (a second bounce for {kind}: {path}; keeping the first)")
+            else:
+                got[kind] = data
+                print(f"  bounce for {args.mta} {kind}: {path}")
+        for sub in ("new", "cur") if args.maildir else ():
             d = os.path.join(args.maildir, sub)
             if not os.path.isdir(d):
                 continue
@@ -188,9 +302,11 @@ def main():
     sp = ap.add_subparsers(dest="cmd", required=True)
     p = sp.add_parser("submit")
     p.add_argument("--mta", choices=MTA_SCENARIOS, required=True)
+    p.add_argument("--cf", default="", help="Sendmail: the run's sendmail.cf")
     p = sp.add_parser("collect")
     p.add_argument("--mta", choices=MTA_SCENARIOS, required=True)
-    p.add_argument("--maildir", required=True)
+    p.add_argument("--maildir", default="")
+    p.add_argument("--mbox", default="", help="an mbox file to read the bounces from instead")
     p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("--kick", default="")

@@ -1,7 +1,9 @@
 #!/bin/bash
-# The MTA lab: real bounces from Debian's Postfix and Exim, kept as test fixtures.
+# The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, OpenSMTPD and dma, kept as test
+# fixtures.
 #
-#   sudo bash tests/mta-lab/run.sh [postfix] [exim]        (default: both, one after the other)
+#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [opensmtpd] [dma]
+#                                                   (default: all five, one after the other)
 #
 # For each MTA: installs its Debian package (they conflict, so one at a time), runs it inside a
 # network namespace of its own that has only a loopback interface (so no traffic can go anywhere
@@ -31,8 +33,10 @@ for t in apt-get dpkg-query debconf-set-selections unshare ip python3 timeout mo
 done
 
 mtas=("$@")
-[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim)
-for m in "${mtas[@]}"; do [[ $m == postfix || $m == exim ]] || die "unknown MTA '$m' (postfix, exim)"; done
+[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail opensmtpd dma)
+for m in "${mtas[@]}"; do
+  case $m in postfix|exim|sendmail|opensmtpd|dma) ;; *) die "unknown MTA '$m' (postfix, exim, sendmail, opensmtpd, dma)" ;; esac
+done
 
 # Never touch an MTA that is already there: installing ours would replace it, purging would remove it.
 installed() { dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | grep -q '^ii'; }
@@ -41,7 +45,7 @@ for p in postfix exim4-base exim4-config exim4-daemon-light exim4-daemon-heavy s
   installed "$p" && die "package $p is installed: this script installs and purges its own MTA; run it on a machine without one"
 done
 # ... and refuse to run without the isolation that keeps all traffic on loopback.
-unshare --net --mount --propagation private true 2>/dev/null ||
+unshare --net --mount --uts --propagation private true 2>/dev/null ||
   die "cannot create a network namespace (unshare --net): refusing to run the MTAs on the host's network"
 
 work=$(mktemp -d /tmp/mta-lab.XXXXXX)
@@ -72,10 +76,10 @@ restore_files() {
   [[ $had_aliases == no && -e /etc/aliases ]] && rm -f /etc/aliases /etc/aliases.db
   [[ $had_mailname == no && -e /etc/mailname ]] && rm -f /etc/mailname
   local u g
-  for u in postfix Debian-exim; do
+  for u in postfix Debian-exim smmta smmsp opensmtpd opensmtpq; do
     if getent passwd "$u" >/dev/null && ! grep -qx -- "$u" <<<"$users_before"; then userdel "$u" 2>/dev/null || true; fi
   done
-  for g in postfix postdrop Debian-exim; do
+  for g in postfix postdrop Debian-exim smmta smmsp opensmtpq; do
     if getent group "$g" >/dev/null && ! grep -qx -- "$g" <<<"$groups_before"; then groupdel "$g" 2>/dev/null || true; fi
   done
 }
@@ -102,6 +106,14 @@ for mta in "${mtas[@]}"; do
       pkgs=(exim4-daemon-light)
       printf '%s\n' "exim4-config exim4/dc_eximconfig_configtype select no configuration at this time" \
         "exim4-config exim4/no_config boolean true" | debconf-set-selections ;;
+    sendmail)
+      pkgs=(sendmail-bin) ;;   # its own configuration is not used: the lab compiles sendmail.mc
+    opensmtpd)
+      pkgs=(opensmtpd)
+      echo "opensmtpd opensmtpd/mailname string sender.lab.example" | debconf-set-selections ;;
+    dma)
+      pkgs=(dma)
+      echo "dma dma/mailname string sender.lab.example" | debconf-set-selections ;;
   esac
   # What apt means to install for it: only those packages (and only if new) are purged afterwards,
   # never one that someone else installs on this machine at the same time.
@@ -119,9 +131,13 @@ for mta in "${mtas[@]}"; do
                { say "a Postfix master runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     exim) stop_daemon exim4; pgrep -x exim4 >/dev/null &&
                { say "an Exim daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
+    sendmail) stop_daemon sendmail; pgrep -x sendmail-mta >/dev/null &&
+               { say "a Sendmail daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
+    opensmtpd) stop_daemon opensmtpd; pgrep -x smtpd >/dev/null &&
+               { say "an OpenSMTPD daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
   esac
   mkdir -p "$work/$mta" "$work/fx-$mta"
-  if timeout -k 20 300 unshare --net --mount --propagation private \
+  if timeout -k 20 300 unshare --net --mount --uts --propagation private \
        bash "$here/inner.sh" "$mta" "$work/$mta" "$work/fx-$mta"; then
     rm -f "$fixtures/$mta"-*.eml
     cp "$work/fx-$mta"/*.eml "$fixtures/"
