@@ -2160,3 +2160,59 @@ Status: 5.0.0
     EXPECT_EQ(a.records[1].status, "5.1.1");
     EXPECT_EQ(a.records[1].reason, "userunknown");
 }
+
+TEST(MtaText, CourierLocalUserUnknownIsAnUnknownUser) {
+    // Courier's own local delivery: no remote host, no command, "550 User <name> unknown". The
+    // mailbox does not exist here (a remote "user unknown" said after DATA would be a filter's).
+    analysis a = run(R"(From: Courier mail server at mx.example.net <@>
+To: sender@example.net
+Subject: NOTICE: mail delivery status.
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="=_courier_0"
+
+--=_courier_0
+Content-Type: text/plain; charset="utf-8"
+
+This is a delivery status notification from mx.example.net,
+running the Courier mail server, version 1.0.16.
+
+---------------------------------------------------------------------------
+
+                           UNDELIVERABLE MAIL
+
+Your message to the following recipients cannot be delivered:
+
+<ines@mx.example.net>:
+ <<< 550 User <ines> unknown
+
+<root@localhost>:
+ <<< 550 User <root> unknown
+
+---------------------------------------------------------------------------
+
+--=_courier_0
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; ines@mx.example.net
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: unknown; 550 User <ines> unknown
+
+Final-Recipient: rfc822; root@localhost
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: unknown; 550 User <root> unknown
+
+--=_courier_0--
+)");
+    ASSERT_EQ(a.records.size(), 2u);
+    for (const record& r : a.records) {
+        EXPECT_EQ(r.mta, "courier");
+        EXPECT_EQ(r.reason, "userunknown");
+        EXPECT_TRUE(r.hard);
+    }
+    EXPECT_EQ(a.records[0].recipient, "ines@mx.example.net");
+    EXPECT_EQ(a.records[1].recipient, "root@localhost");
+}

@@ -18,7 +18,8 @@
 // list follows "the following addresses only:".) Each
 // "<address>:" line starts a recipient; the indented "host [ip]:" line names the remote MTA, ">>>"
 // the command and "<<<" lines the remote server's answer. Status and Action come from the
-// delivery-status part. Courier's own "No such domain." (without a remote answer) is hostunknown.
+// delivery-status part. Courier's own "No such domain." (without a remote answer) is hostunknown;
+// its local delivery's "550 User <name> unknown" (no remote host, no command) is userunknown.
 #include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "mta/common.h"
@@ -62,7 +63,9 @@ bool parse(const context& ctx, std::vector<record>& out) {
             continue;
         }
         if (t.front() == '<' && t.back() == ':' && !util::istarts_with(t, "<<<")) {
-            std::string a = util::clean_address(t.substr(0, t.size() - 1));
+            // "<address>:" on a line of its own: an address even without a dot in its domain
+            // ("user@localhost", Courier's own local delivery).
+            std::string a = util::clean_address(t.substr(0, t.size() - 1), true);
             if (a.empty() || out.size() >= ctx.lim.max_recipients) continue;
             record r;
             r.recipient = a;
@@ -94,7 +97,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         r.diagnostic = clean_diagnostic(replies[i]);
         if (delayed) r.action = "delayed";
         for (const auto& pr : rep.recipients) {
-            if (!util::iequals(util::clean_address(pr.final_recipient), r.recipient)) continue;
+            if (!util::iequals(util::clean_address(pr.final_recipient, true), r.recipient)) continue;
             if (dsn::valid_status(pr.status)) r.status = pr.status;
             if (!pr.action.empty()) r.action = pr.action;
             if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
@@ -105,6 +108,13 @@ bool parse(const context& ctx, std::vector<record>& out) {
         if (r.smtp_command.empty() && util::istarts_with(r.diagnostic, "No such domain")) {
             r.reason = "hostunknown";
             r.rule = "courier-no-such-domain";
+        }
+        // Its local delivery, no remote server involved: "550 User <name> unknown" is a mailbox
+        // this host does not have (not a filter's refusal after the address was accepted).
+        if (r.smtp_command.empty() && r.remote_mta.empty() && util::icontains(r.diagnostic, "User <") &&
+            util::iends_with(util::trim(r.diagnostic), "> unknown")) {
+            r.reason = "userunknown";
+            r.rule = "courier-local-user-unknown";
         }
     }
     return true;

@@ -44,6 +44,7 @@ MTA_SCENARIOS = {
     "exim": [k for k in SCENARIOS if not k.startswith("unknown-user-local")],
     "opensmtpd": [k for k in SCENARIOS if not k.startswith("unknown-user-local")],
     "sendmail": list(SCENARIOS),
+    "courier": list(SCENARIOS),
     # dma retries every temporary failure for days: only what fails at once
     "dma": [k for k in SCENARIOS if not k.startswith("unknown-user-local")
             and k not in ("connection-refused", "too-many-recipients")],
@@ -124,6 +125,27 @@ _exp("sendmail", "too-many-recipients", "toomany-3@lab.example", "toomanyconn", 
 _exp("sendmail", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
 _exp("sendmail", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
 
+# Courier 1.0.16 (Debian 12): "<address>:" lines, the remote host, ">>> command" and "<<< reply"
+# lines, and a delivery-status part whose Status is 5.0.0 unless the reply carries its own code.
+_exp("courier", "unknown-user", "unknown-user@lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+# its local delivery: "<<< 550 User <nosuchuser> unknown", no remote host, no command
+_exp("courier", "unknown-user-local", "nosuchuser@local.lab.example", "userunknown", "recipient-unknown", "5.0.0", "550", True)
+_exp("courier", "unknown-user-localhost", "nosuchuser@localhost", "userunknown", "recipient-unknown", "5.0.0", "550", True)
+_exp("courier", "disabled-mailbox", "disabled@lab.example", "suspend", "mailbox-disabled", "5.2.1", "550", False)
+_exp("courier", "mailbox-full", "full@lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("courier", "content-filter", "spam@lab.example", "spamdetected", "content-filtered", "5.7.1", "550", False)
+# its own words: "No such domain."
+_exp("courier", "unknown-host", "someone@nohost.example", "hostunknown", "domain-not-found", "5.0.0", "", True)
+_exp("courier", "syntax-error", "syntax@lab.example", "syntaxerror", "protocol-error", "5.5.2", "500", False)
+_exp("courier", "too-large", "big@lab.example", "mesgtoobig", "message-too-large", "5.3.4", "552", False)
+_exp("courier", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.7.1", "554", False)
+# returned when queuetime ran out, naming only the last error: "Network is down"
+_exp("courier", "connection-refused", "someone@refused.lab.example", "networkerror", "connection-failed", "5.0.0", "", False,
+     also=["expired"])
+_exp("courier", "too-many-recipients", "toomany-3@lab.example", "toomanyconn", "too-many-recipients", "4.5.3", "452", False)
+_exp("courier", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
+_exp("courier", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
+
 # OpenSMTPD 6.8 (Debian 12): the text lists "address: error" under "the following list of
 # recipients"; a message/delivery-status part follows with Status 5.0.0 for every failure. The
 # remote server's enhanced code, when its reply has one, is the status a person reads.
@@ -186,6 +208,8 @@ def submit(args):
             # queue runs (sendmail -q) return it. -oem: errors found at once (a local user that
             # does not exist) are mailed back, not printed.
             cmd = ["/usr/sbin/sendmail", "-C", args.cf, "-odi", "-oem", "-f", SENDER, "--"] + rcpts
+        elif args.mta == "courier":
+            cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
         elif args.mta == "dma":
             cmd = ["/usr/sbin/dma", "-f", SENDER, "--"] + rcpts
         elif args.mta == "opensmtpd":

@@ -1,9 +1,9 @@
 #!/bin/bash
-# The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, OpenSMTPD and dma, kept as test
-# fixtures.
+# The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, Courier, OpenSMTPD and dma, kept
+# as test fixtures.
 #
-#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [opensmtpd] [dma]
-#                                                   (default: all five, one after the other)
+#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma]
+#                                                   (default: all six, one after the other)
 #
 # For each MTA: installs its Debian package (they conflict, so one at a time), runs it inside a
 # network namespace of its own that has only a loopback interface (so no traffic can go anywhere
@@ -33,9 +33,9 @@ for t in apt-get dpkg-query debconf-set-selections unshare ip python3 timeout mo
 done
 
 mtas=("$@")
-[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail opensmtpd dma)
+[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma)
 for m in "${mtas[@]}"; do
-  case $m in postfix|exim|sendmail|opensmtpd|dma) ;; *) die "unknown MTA '$m' (postfix, exim, sendmail, opensmtpd, dma)" ;; esac
+  case $m in postfix|exim|sendmail|courier|opensmtpd|dma) ;; *) die "unknown MTA '$m' (postfix, exim, sendmail, courier, opensmtpd, dma)" ;; esac
 done
 
 # Never touch an MTA that is already there: installing ours would replace it, purging would remove it.
@@ -55,6 +55,10 @@ say "work directory: $work"
 # What exists before, so that only what this script brought is taken away.
 had_file() { [[ -e $1 ]] && echo yes || echo no; }
 had_aliases=$(had_file /etc/aliases) had_mailname=$(had_file /etc/mailname)
+# directories that a purge leaves behind (Courier's queue and run directories)
+left_dirs=(/var/lib/courier /run/courier)
+had_dirs=()
+for d in "${left_dirs[@]}"; do had_dirs+=("$(had_file "$d")"); done
 users_before=$(getent passwd | cut -d: -f1 | sort)
 groups_before=$(getent group | cut -d: -f1 | sort)
 
@@ -75,11 +79,15 @@ purge_current() {
 restore_files() {
   [[ $had_aliases == no && -e /etc/aliases ]] && rm -f /etc/aliases /etc/aliases.db
   [[ $had_mailname == no && -e /etc/mailname ]] && rm -f /etc/mailname
+  local i
+  for i in "${!left_dirs[@]}"; do
+    [[ ${had_dirs[$i]} == no && -d ${left_dirs[$i]} ]] && rm -rf -- "${left_dirs[$i]}"
+  done
   local u g
-  for u in postfix Debian-exim smmta smmsp opensmtpd opensmtpq; do
+  for u in postfix Debian-exim smmta smmsp courier opensmtpd opensmtpq; do
     if getent passwd "$u" >/dev/null && ! grep -qx -- "$u" <<<"$users_before"; then userdel "$u" 2>/dev/null || true; fi
   done
-  for g in postfix postdrop Debian-exim smmta smmsp opensmtpq; do
+  for g in postfix postdrop Debian-exim smmta smmsp courier opensmtpq; do
     if getent group "$g" >/dev/null && ! grep -qx -- "$g" <<<"$groups_before"; then groupdel "$g" 2>/dev/null || true; fi
   done
 }
@@ -108,6 +116,8 @@ for mta in "${mtas[@]}"; do
         "exim4-config exim4/no_config boolean true" | debconf-set-selections ;;
     sendmail)
       pkgs=(sendmail-bin) ;;   # its own configuration is not used: the lab compiles sendmail.mc
+    courier)
+      pkgs=(courier-mta) ;;    # the lab writes its own configuration over a copy of /etc/courier
     opensmtpd)
       pkgs=(opensmtpd)
       echo "opensmtpd opensmtpd/mailname string sender.lab.example" | debconf-set-selections ;;
@@ -133,6 +143,8 @@ for mta in "${mtas[@]}"; do
                { say "an Exim daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     sendmail) stop_daemon sendmail; pgrep -x sendmail-mta >/dev/null &&
                { say "a Sendmail daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
+    courier) stop_daemon courier; stop_daemon courier-authdaemon; pgrep -x courierd >/dev/null &&
+               { say "a Courier daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     opensmtpd) stop_daemon opensmtpd; pgrep -x smtpd >/dev/null &&
                { say "an OpenSMTPD daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
   esac
