@@ -6,6 +6,10 @@ Runs only inside the lab's own network namespace (see run.sh) and binds loopback
   SMTP  127.0.0.2:25   mx.lab.example: answers each scenario's recipient with the reply that the
                        guide's kind of failure produces on real servers (texts of Postfix smtpd,
                        Gmail, Dovecot, ...). Advertises SIZE so that oversized mail is refused.
+        127.0.0.3:25   mx.senderblock.lab.example: refuses the sender (MAIL FROM) like Postfix's
+                       check_sender_access.
+        127.0.0.4:25   mx.banner.lab.example: refuses the client in its greeting (554), like
+                       Postfix's postscreen for a client on a DNS blocklist.
   DNS   127.0.0.53:53  (UDP) authoritative for the lab's names; NXDOMAIN for every other name, so an
                        MTA's lookups never need (nor reach) a real resolver.
 
@@ -22,6 +26,8 @@ import sys
 import time
 
 SMTP_ADDR = ("127.0.0.2", 25)
+SENDER_BLOCK_ADDR = ("127.0.0.3", 25)
+BANNER_BLOCK_ADDR = ("127.0.0.4", 25)
 DNS_ADDR = ("127.0.0.53", 53)
 SIZE_LIMIT = 10240
 HOSTNAME = "mx.lab.example"
@@ -34,6 +40,10 @@ ZONE = {
     "refused.lab.example": [("MX", (10, "mx.refused.lab.example"))],
     "mx.refused.lab.example": [("A", "127.0.0.9")],
     "2.0.0.127.in-addr.arpa": [("PTR", "mx.lab.example")],
+    "senderblock.lab.example": [("MX", (10, "mx.senderblock.lab.example"))],
+    "mx.senderblock.lab.example": [("A", "127.0.0.3")],
+    "banner.lab.example": [("MX", (10, "mx.banner.lab.example"))],
+    "mx.banner.lab.example": [("A", "127.0.0.4")],
     # nohost.example and every other name: NXDOMAIN
 }
 
@@ -66,6 +76,11 @@ def rcpt_reply(addr, client_ip):
                 "550-5.7.25 point to the sending IP. As a policy, Gmail does not accept messages",
                 "550-5.7.25 from IPs with missing PTR records. Learn more at",
                 "550 5.7.25  https://support.google.com/mail/answer/81126#ip-rdns y2-20020a170902lab.3 - gsmtp"]
+    if local == "mixed-unknown":
+        return f"550 5.1.1 <{addr}>: Recipient address rejected: User unknown in virtual mailbox table"
+    if local == "mixed-moved":
+        # RFC 5321's 551, with the new address
+        return f"551 5.1.6 User not local; please try <{local}-new@example.org>"
     m = re.fullmatch(r"toomany-(\d+)", local)
     if m and int(m.group(1)) > 2:
         # Postfix smtpd, smtpd_recipient_limit
@@ -81,6 +96,23 @@ def data_reply(rcpts, size):
     if "spam" in locals_:
         # a content filter (e.g. rspamd/Amavis behind Postfix)
         return "550 5.7.1 Message content rejected as spam (score 17.3 > 15.0)"
+    if "virus" in locals_:
+        # amavisd-new behind Postfix, ClamAV's test signature
+        return "554 5.7.0 Reject, id=04131-07 - INFECTED: Eicar-Test-Signature"
+    if "noauth" in locals_:
+        # Gmail, a sender without SPF or DKIM
+        return ["550-5.7.26 This mail has been blocked because the sender is unauthenticated.",
+                "550-5.7.26 Gmail requires all senders to authenticate with either SPF or DKIM.",
+                "550-5.7.26",
+                "550-5.7.26  Authentication results:",
+                "550-5.7.26  DKIM = did not pass",
+                "550-5.7.26  SPF [sender.lab.example] with ip: [127.0.0.1] = did not pass",
+                "550-5.7.26",
+                "550-5.7.26  For instructions on setting up authentication, go to",
+                "550 5.7.26  https://support.google.com/mail/answer/81126#authentication z4-20020a170902lab.5 - gsmtp"]
+    if "attachment" in locals_:
+        # a gateway's attachment policy
+        return "550 5.7.1 Message rejected: attachments of type .exe are not allowed by policy"
     if "full" in locals_:
         # Dovecot LMTP, quota checked at delivery
         return "552 5.2.2 <full@lab.example> Quota exceeded (mailbox for user is full)"
@@ -92,6 +124,8 @@ class SMTPSession:
         self.r, self.w, self.log = reader, writer, log
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else "127.0.0.1"
+        sock = writer.get_extra_info("sockname")
+        self.local_ip = sock[0] if sock else SMTP_ADDR[0]
 
     def out(self, reply):
         lines = reply if isinstance(reply, list) else [reply]
@@ -106,7 +140,20 @@ class SMTPSession:
         return line.decode("utf-8", "replace").rstrip("\r\n")
 
     async def run(self):
-        self.out(f"220 {HOSTNAME} ESMTP lab")
+        if self.local_ip == BANNER_BLOCK_ADDR[0]:
+            # postscreen: the greeting refuses the client; every command but QUIT is refused too
+            self.out(f"554 5.7.1 Service unavailable; client [{self.client_ip}] blocked using zen.spamhaus.org")
+            while True:
+                await self.w.drain()
+                line = await self.readline()
+                self.log(f"C: {line}")
+                if line.split(" ", 1)[0].upper() == "QUIT":
+                    self.out("221 2.0.0 Bye")
+                    await self.w.drain()
+                    return
+                self.out("503 5.5.1 Error: access denied")
+        host = "mx.senderblock.lab.example" if self.local_ip == SENDER_BLOCK_ADDR[0] else HOSTNAME
+        self.out(f"220 {host} ESMTP lab")
         mail_from, rcpts = None, []
         while True:
             await self.w.drain()
@@ -122,6 +169,11 @@ class SMTPSession:
                 m = re.search(r"SIZE=(\d+)", line, re.I)
                 if m and int(m.group(1)) > SIZE_LIMIT:
                     self.out("552 5.3.4 Message size exceeds fixed maximum message size")
+                    continue
+                if self.local_ip == SENDER_BLOCK_ADDR[0]:
+                    # Postfix smtpd, check_sender_access ... REJECT
+                    a = re.search(r"<([^>]*)>", line)
+                    self.out(f"550 5.7.1 <{a.group(1) if a else ''}>: Sender address rejected: Access denied")
                     continue
                 mail_from, rcpts = line, []
                 self.out("250 2.1.0 Ok")
@@ -243,12 +295,13 @@ async def main():
             writer.close()
 
     loop = asyncio.get_running_loop()
-    server = await asyncio.start_server(handle, *SMTP_ADDR)
+    servers = [await asyncio.start_server(handle, *a) for a in (SMTP_ADDR, SENDER_BLOCK_ADDR, BANNER_BLOCK_ADDR)]
     await loop.create_datagram_endpoint(lambda: DNSProtocol(log), local_addr=DNS_ADDR)
-    log(f"listening: smtp {SMTP_ADDR}, dns {DNS_ADDR}")
+    log(f"listening: smtp {SMTP_ADDR} {SENDER_BLOCK_ADDR} {BANNER_BLOCK_ADDR}, dns {DNS_ADDR}")
     print("ready", flush=True)
-    async with server:
-        await asyncio.sleep(args.lifetime)
+    await asyncio.sleep(args.lifetime)
+    for server in servers:
+        server.close()
     log("lifetime over, exiting")
 
 
