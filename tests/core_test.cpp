@@ -422,6 +422,37 @@ TEST(hardness, four_hundreds_are_never_hard) {
     EXPECT_TRUE(a.classify("550 5.1.1 User unknown").hard);
 }
 
+TEST(hardness, a_delay_notice_is_never_hard) {
+    // A 550 from one of the domain's hosts, quoted in a notice that says the server still tries
+    // (the others): an unknown host would be hard in a failure report, not in a delay notice.
+    auto res = shared_analyzer().analyze(R"(From: MAILER-DAEMON@mx.example.net
+To: sender@example.com
+Subject: Delivery status notification: delayed
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="D"
+
+--D
+Content-Type: text/plain
+
+Delivery to the following recipient has been delayed. The server will keep trying.
+
+--D
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; dana@example.org
+Action: delayed
+Diagnostic-Code: smtp; 550 Host unknown (Name server: mx1.example.org: host not found)
+
+--D--
+)");
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].action, "delayed");
+    EXPECT_FALSE(res.records[0].hard);
+    EXPECT_EQ(res.records[0].hard_signal, "action");
+}
+
 TEST(analyzer, postfix_dsn_with_crlf_two_recipients) {
     auto res = shared_analyzer().analyze(fixture("postfix-dsn-crlf.eml"));
     ASSERT_EQ(res.kind, message_kind::bounce);

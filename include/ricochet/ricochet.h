@@ -54,7 +54,7 @@ struct record {
     std::string reason;           ///< taxonomy name (see docs/reasons.md)
     std::string category;         ///< the kind a person thinks in
     bool hard = false;            ///< permanent: do not send to this address again as it is
-    std::string hard_signal;      ///< which signal decided `hard`: status, reply_code, reason, text
+    std::string hard_signal;      ///< which signal decided `hard`: status, reply_code, reason, action (a delay notice), text
     std::string rule;             ///< id of the pattern or code mapping that decided `reason`
     std::string mta;              ///< bounce format recognised: postfix, exim, rfc3464, arf, ...
     std::string timestamp;        ///< the bounce's date, RFC 3339

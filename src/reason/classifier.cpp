@@ -341,10 +341,15 @@ verdict classifier::decide(const evidence& ev) const {
 
     // Hard or soft: a 4xx is never hard; a 5xx is hard for the reasons that are permanent by
     // nature (the address or domain does not exist); the rest are soft whatever the class.
+    // A delay notice is never a hard bounce: the reporting server is still trying (or, as
+    // OpenSMTPD 6.8 does with an expired envelope, says so).
     const reason_info* info = find(v.reason);
     if (!info || !info->is_failure) {
         v.hard = false;
         v.hard_signal = "reason";
+    } else if (ev.action == "delayed") {
+        v.hard = false;
+        v.hard_signal = "action";
     } else if (cls == '4') {
         v.hard = false;
         v.hard_signal = ev.status.empty() ? "reply_code" : "status";
