@@ -2216,3 +2216,48 @@ Diagnostic-Code: unknown; 550 User <root> unknown
     EXPECT_EQ(a.records[0].recipient, "ines@mx.example.net");
     EXPECT_EQ(a.records[1].recipient, "root@localhost");
 }
+
+TEST(MtaText, RefusedInTheGreetingIsAConnectionRefusal) {
+    // dma's "did not like our connect" and Courier's ">>> (initial greeting)": the server refused
+    // the client before any command, so a vague "Access denied" there blocks the sending host.
+    analysis d = run(R"(From: MAILER-DAEMON <>
+Subject: Mail delivery failed
+
+This is the DragonFly Mail Agent v0.13 at df.example.net.
+
+There was an error delivering your mail to <sybil@example.org>.
+
+mx.example.org [192.0.2.60] did not like our connect:
+554 Access denied
+
+Message headers follow.
+)");
+    ASSERT_EQ(d.records.size(), 1u);
+    EXPECT_EQ(d.records[0].smtp_command, "CONN");
+    EXPECT_EQ(d.records[0].reason, "blocked");
+
+    analysis c = run(R"(From: Courier mail server at mx.example.net <@>
+To: sender@example.net
+Subject: NOTICE: mail delivery status.
+
+This is a delivery status notification from mx.example.net,
+running the Courier mail server, version 1.0.16.
+
+---------------------------------------------------------------------------
+
+                           UNDELIVERABLE MAIL
+
+Your message to the following recipients cannot be delivered:
+
+<sybil@example.org>:
+     mx.example.org [192.0.2.60]:
+ >>> (initial greeting)
+ <<< 554 Access denied
+
+---------------------------------------------------------------------------
+)");
+    ASSERT_EQ(c.records.size(), 1u);
+    EXPECT_EQ(c.records[0].mta, "courier");
+    EXPECT_EQ(c.records[0].smtp_command, "CONN");
+    EXPECT_EQ(c.records[0].reason, "blocked");
+}

@@ -35,6 +35,7 @@ std::string cmd_of(std::string_view c) {
     if (util::istarts_with(c, "DATA") || c == ".") return "DATA";
     if (util::istarts_with(c, "EHLO")) return "EHLO";
     if (util::istarts_with(c, "HELO")) return "HELO";
+    if (util::istarts_with(c, "(initial greeting)")) return "CONN";  // refused in the greeting
     return {};
 }
 

@@ -11,9 +11,10 @@
 //
 // One recipient per report. The diagnostic is the text between the recipient line and the copy of
 // the message; "X [ip] did not like our RCPT TO / MAIL FROM / final DATA / DATA / EHLO" names the
-// remote MTA and the command, and the server's reply lines after it are the diagnostic. dma's own
-// messages state the reason: "DNS lookup failure: host X not found" (hostunknown), "Could not
-// deliver for the last N seconds. Giving up." (expired).
+// remote MTA and the command ("did not like our connect": its greeting refused us), and the
+// server's reply lines after it are the diagnostic. dma's own messages state the reason: "DNS
+// lookup failure: host X not found" (hostunknown), "Could not deliver for the last N seconds.
+// Giving up." (expired).
 #include "mta/common.h"
 #include "util/address.h"
 #include "util/text.h"
@@ -54,6 +55,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         else if (util::istarts_with(what, "HELO")) r.smtp_command = "HELO";
         else if (util::istarts_with(what, "STARTTLS")) r.smtp_command = "STARTTLS";
         else if (util::istarts_with(what, "AUTH")) r.smtp_command = "AUTH";
+        else if (util::istarts_with(what, "connect")) r.smtp_command = "CONN";  // the greeting refused us
         diag = le == std::string_view::npos ? std::string() : util::squeeze(rest.substr(le + 1));
     } else {
         diag = util::squeeze(rest);
