@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "util/address.h"
 #include "util/text.h"
@@ -309,6 +310,20 @@ std::string find_remote_host(std::string_view text) {
         }
     }
     return {};
+}
+
+const dsn::per_recipient* dsn_entry_for(const dsn::report& rep, std::string_view recipient) {
+    for (const auto& pr : rep.recipients)
+        if (util::iequals(util::clean_address(pr.final_recipient, true), recipient)) return &pr;
+    return nullptr;
+}
+
+void complete_from_dsn(record& r, const dsn::per_recipient& pr, const dsn::report& rep) {
+    if (dsn::valid_status(pr.status)) r.status = pr.status;
+    if (!pr.action.empty()) r.action = pr.action;
+    if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
+    r.reporting_mta = rep.message.reporting_mta;
+    if (r.diagnostic.empty() && !pr.diagnostic.empty()) r.diagnostic = clean_diagnostic(pr.diagnostic);
 }
 
 }  // namespace ricochet::mta

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dsn/fields.h"
 #include "mta/format.h"
 
 namespace ricochet::mta {
@@ -71,6 +72,15 @@ std::string clean_diagnostic(std::string_view text);
 /// qmail's own "this message has been in the queue too long" marks the record expired. Returns
 /// true when at least one record was added.
 bool read_qmail_blocks(std::string_view text, const limits& lim, std::vector<record>& out);
+
+/// The delivery-status part's entry whose Final-Recipient is `recipient` (an address a format read
+/// from its text; a domain without a dot is allowed), or nullptr.
+const dsn::per_recipient* dsn_entry_for(const dsn::report& rep, std::string_view recipient);
+
+/// Completes a record a format read from its text with its delivery-status entry: a valid Status,
+/// the Action and Remote-MTA when given, the report's Reporting-MTA, and the Diagnostic-Code when
+/// the text gave no diagnostic.
+void complete_from_dsn(record& r, const dsn::per_recipient& pr, const dsn::report& rep);
 
 /// The remote host named in "host X[ip] said" / "while talking to X" / "from X [ip]" forms.
 std::string find_remote_host(std::string_view text);

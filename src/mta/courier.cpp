@@ -20,7 +20,6 @@
 // the command and "<<<" lines the remote server's answer. Status and Action come from the
 // delivery-status part. Courier's own "No such domain." (without a remote answer) is hostunknown;
 // its local delivery's "550 User <name> unknown" (no remote host, no command) is userunknown.
-#include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "mta/common.h"
 #include "util/address.h"
@@ -97,15 +96,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
         record& r = out[i];
         r.diagnostic = clean_diagnostic(replies[i]);
         if (delayed) r.action = "delayed";
-        for (const auto& pr : rep.recipients) {
-            if (!util::iequals(util::clean_address(pr.final_recipient, true), r.recipient)) continue;
-            if (dsn::valid_status(pr.status)) r.status = pr.status;
-            if (!pr.action.empty()) r.action = pr.action;
-            if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
-            r.reporting_mta = rep.message.reporting_mta;
-            if (r.diagnostic.empty()) r.diagnostic = clean_diagnostic(pr.diagnostic);
-            break;
-        }
+        if (const dsn::per_recipient* pr = dsn_entry_for(rep, r.recipient)) complete_from_dsn(r, *pr, rep);
         if (r.smtp_command.empty() && util::istarts_with(r.diagnostic, "No such domain")) {
             r.reason = "hostunknown";
             r.rule = "courier-no-such-domain";

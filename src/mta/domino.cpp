@@ -17,7 +17,6 @@
 // error. Domino's own sentence "not listed in Domino Directory" (and its translations, and the
 // older "not listed in public Name & Address Book") states that the address is unknown.
 // Status and Remote-MTA come from the delivery-status part when there is one.
-#include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "mta/common.h"
 #include "util/address.h"
@@ -84,12 +83,8 @@ bool parse(const context& ctx, std::vector<record>& out) {
             if (util::iequals(util::clean_address(pr.final_recipient), r.recipient)) match = &pr;
         if (!match && rep.recipients.size() == 1 && addrs.size() == 1) match = &rep.recipients[0];
         if (match) {
-            if (dsn::valid_status(match->status)) r.status = match->status;
-            if (!match->action.empty()) r.action = match->action;
-            if (!match->remote_mta.empty()) r.remote_mta = match->remote_mta;
+            complete_from_dsn(r, *match, rep);
             r.diagnostic_type = match->diagnostic_type;
-            r.reporting_mta = rep.message.reporting_mta;
-            if (r.diagnostic.empty()) r.diagnostic = clean_diagnostic(match->diagnostic);
         }
         out.push_back(std::move(r));
     }

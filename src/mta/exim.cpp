@@ -274,17 +274,8 @@ bool records_from_text(const context& ctx, std::string_view text, std::vector<re
     // Exim 4.90+ adds a delivery-status part: its Status / Remote-MTA / Action for each address.
     if (!ctx.msg.delivery_status.empty()) {
         dsn::report rep = dsn::parse(ctx.msg.delivery_status, ctx.lim);
-        for (auto& r : out) {
-            for (const auto& pr : rep.recipients) {
-                if (!util::iequals(util::clean_address(pr.final_recipient), r.recipient)) continue;
-                if (dsn::valid_status(pr.status)) r.status = pr.status;
-                if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
-                if (!pr.action.empty()) r.action = pr.action;
-                r.reporting_mta = rep.message.reporting_mta;
-                if (r.diagnostic.empty() && !pr.diagnostic.empty()) r.diagnostic = clean_diagnostic(pr.diagnostic);
-                break;
-            }
-        }
+        for (auto& r : out)
+            if (const dsn::per_recipient* pr = dsn_entry_for(rep, r.recipient)) complete_from_dsn(r, *pr, rep);
     }
     return true;
 }

@@ -129,14 +129,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (!ctx.msg.delivery_status.empty()) {
         dsn::report rep = dsn::parse(ctx.msg.delivery_status, ctx.lim);
         for (auto& r : out)
-            for (const auto& pr : rep.recipients) {
-                if (!util::iequals(util::clean_address(pr.final_recipient), r.recipient)) continue;
-                if (dsn::valid_status(pr.status)) r.status = pr.status;
-                if (!pr.action.empty()) r.action = pr.action;
-                if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
-                r.reporting_mta = rep.message.reporting_mta;
-                break;
-            }
+            if (const dsn::per_recipient* pr = dsn_entry_for(rep, r.recipient)) complete_from_dsn(r, *pr, rep);
     }
     return true;
 }

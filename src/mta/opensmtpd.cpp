@@ -20,7 +20,6 @@
 // Since 6.x the text is followed by a message/delivery-status part (Status 5.0.0 for every failure,
 // 4.x.x for a delay; no Diagnostic-Code). Its Status and Remote-MTA complete the recipient's record;
 // an enhanced code in the error line itself is more precise and is kept.
-#include "dsn/codes.h"
 #include "dsn/fields.h"
 #include "mta/common.h"
 #include "util/address.h"
@@ -87,13 +86,7 @@ bool parse(const context& ctx, std::vector<record>& out) {
     for (auto& r : out) {
         r.diagnostic = clean_diagnostic(r.diagnostic);
         if (delayed) r.action = "delayed";
-        for (const auto& pr : rep.recipients) {
-            if (!util::iequals(util::clean_address(pr.final_recipient), r.recipient)) continue;
-            if (dsn::valid_status(pr.status)) r.status = pr.status;
-            if (!pr.remote_mta.empty()) r.remote_mta = pr.remote_mta;
-            r.reporting_mta = rep.message.reporting_mta;
-            break;
-        }
+        if (const dsn::per_recipient* pr = dsn_entry_for(rep, r.recipient)) complete_from_dsn(r, *pr, rep);
         for (const auto& e : own)
             if (util::istarts_with(r.diagnostic, e.text)) {
                 r.reason = std::string(e.reason);

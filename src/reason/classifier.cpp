@@ -341,8 +341,8 @@ verdict classifier::decide(const evidence& ev) const {
 
     // Hard or soft: a 4xx is never hard; a 5xx is hard for the reasons that are permanent by
     // nature (the address or domain does not exist); the rest are soft whatever the class.
-    // A delay notice is never a hard bounce: the reporting server is still trying (or, as
-    // OpenSMTPD 6.8 does with an expired envelope, says so).
+    // A delay notice (Action: delayed) is never a hard bounce: the reporting server has not given
+    // up on the address.
     const reason_info* info = find(v.reason);
     if (!info || !info->is_failure) {
         v.hard = false;

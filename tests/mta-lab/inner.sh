@@ -190,7 +190,7 @@ courier)
   echo mta.sender.lab.example >/etc/courier/me
   echo sender.lab.example >/etc/courier/defaultdomain
   printf 'localhost\nsender.lab.example\nlocal.lab.example\n' >/etc/courier/locals
-  # what fails for now is returned after 15 seconds: a refused connection is final at once
+  # what fails for now is returned after 15 seconds, so a refused connection is final within the run
   echo 15s >/etc/courier/queuetime
   echo 5s >/etc/courier/retryalpha; echo 1 >/etc/courier/retrybeta
   echo 5s >/etc/courier/retrygamma; echo 1 >/etc/courier/retrymaxdelta
