@@ -31,6 +31,12 @@ mount --bind "$work/hosts" /etc/hosts
 server_pid=
 mta_started=
 made_spool=
+kill_ours() {  # kill those of the given processes that run in this network namespace
+  local p
+  for p in "$@"; do
+    [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/self/ns/net) ]] && kill "$p"
+  done
+}
 cleanup() {
   set +e
   if [[ -n $mta_started ]]; then
@@ -44,16 +50,9 @@ cleanup() {
       courier)
         timeout 30 courier stop >/dev/null 2>&1
         timeout 30 authdaemond stop >/dev/null 2>&1 ;;
-      sendmail)
-        # no daemon was started; end any queue run that is still around (ours: this namespace)
-        for p in $(pgrep -x sendmail 2>/dev/null; pgrep -f '^sendmail: ' 2>/dev/null); do
-          [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/self/ns/net) ]] && kill "$p"
-        done ;;
-      exim)
-        # no daemon was started; end any delivery process that is still around (ours: this namespace)
-        for p in $(pgrep -x exim4 2>/dev/null); do
-          [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/self/ns/net) ]] && kill "$p"
-        done ;;
+      # no daemon was started: end any queue run or delivery process that is still around
+      sendmail) kill_ours $(pgrep -x sendmail 2>/dev/null; pgrep -f '^sendmail: ' 2>/dev/null) ;;
+      exim) kill_ours $(pgrep -x exim4 2>/dev/null) ;;
     esac
   fi
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
