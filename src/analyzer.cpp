@@ -338,10 +338,12 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
     mta::context ctx{view, lim, body, view.headers.get("From"), view.headers.get("Subject")};
     std::vector<record> recs;
     std::string_view mta_name;
+    const mta::format* fmt = nullptr;
     for (const mta::format* f : mta::all_formats()) {
         recs.clear();
         if (f->parse(ctx, recs)) {
             mta_name = f->name;
+            fmt = f;
             break;
         }
     }
@@ -470,6 +472,14 @@ analysis analyze_message(const analyzer::impl& im, std::string_view bytes, int d
         for (const auto& w : out.warnings) r.warnings.push_back(w);
     }
     reason_from_notice(recs, *im.classes, error_text);
+    if (!fmt->fallback_reason.empty())
+        for (auto& r : recs)
+            if (r.rule == "no-pattern" || r.rule == "no-evidence") {
+                reason::evidence ev = evidence_of(r, r.diagnostic);
+                ev.hint = fmt->fallback_reason;
+                ev.hint_rule = fmt->fallback_rule;
+                apply(r, im.classes->decide(ev));
+            }
     out.records = std::move(recs);
     out.kind = message_kind::bounce;
     return out;

@@ -2261,3 +2261,64 @@ Your message to the following recipients cannot be delivered:
     EXPECT_EQ(c.records[0].smtp_command, "CONN");
     EXPECT_EQ(c.records[0].reason, "blocked");
 }
+
+namespace {
+
+// A disposition notification (RFC 8098) with the given headers, text and disposition.
+std::string mdn(const std::string& headers, const std::string& text, const std::string& fields) {
+    return headers +
+           "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification; boundary=\"b1\"\n\n"
+           "--b1\nContent-Type: text/plain; charset=utf-8\n\n" +
+           text + "\n--b1\nContent-Type: message/disposition-notification\n\n" + fields +
+           "\n--b1\nContent-Type: text/rfc822-headers\n\nFrom: ops@example.org\nTo: lena@example.net\nSubject: Invoice 42\n"
+           "Message-ID: <inv-42@example.org>\n\n--b1--\n";
+}
+
+}  // namespace
+
+TEST(MtaText, ASieveRejectSentAsADispositionNotificationIsARefusalByTheRecipientsFilter) {
+    // Cyrus words it its own way and sends it from the recipient's server's daemon.
+    analysis a = run(mdn("From: Mail Sieve Subsystem <MAILER-DAEMON@imap.example.net>\nTo: ops@example.org\n"
+                         "Subject: Automatically rejected mail\nAuto-Submitted: auto-replied (rejected)\n",
+                         "Your message was automatically rejected by Sieve, a mail\nfiltering language.\n\n"
+                         "The following reason was given:\nMail from your address is not wanted here.\n",
+                         "Reporting-UA: imap.example.net; Cyrus-sieve\nFinal-Recipient: rfc822; lena@example.net\n"
+                         "Original-Message-ID: <inv-42@example.org>\n"
+                         "Disposition: automatic-action/MDN-sent-automatically; deleted\n"));
+    ASSERT_EQ(a.records.size(), 1u);
+    const record& r = a.records[0];
+    EXPECT_EQ(r.recipient, "lena@example.net");
+    EXPECT_EQ(r.mta, "mdn");
+    EXPECT_EQ(r.reason, "filtered");
+    EXPECT_EQ(r.action, "failed");
+    EXPECT_EQ(r.reporting_mta, "imap.example.net");
+    EXPECT_NE(r.diagnostic.find("not wanted here"), std::string::npos);
+    EXPECT_FALSE(r.hard);
+}
+
+TEST(MtaText, ARefusalNotificationThatNamesItsReasonKeepsIt) {
+    // Older Dovecot delivery agents refused an over-quota message the same way: the words decide.
+    analysis a = run(mdn("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\nTo: ops@example.org\n"
+                         "Subject: Rejected: Invoice 42\n",
+                         "Your message to <lena@example.net> was automatically rejected:\nQuota exceeded (mailbox for user is full)\n",
+                         "Reporting-UA: mx.example.net; Dovecot Mail Delivery Agent\nFinal-Recipient: rfc822; lena@example.net\n"
+                         "Disposition: automatic-action/MDN-sent-automatically; deleted\n"));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].recipient, "lena@example.net");
+    EXPECT_EQ(a.records[0].mta, "mdn");
+    EXPECT_EQ(a.records[0].reason, "mailboxfull");
+}
+
+TEST(MtaText, ReceiptsAreNotRefusals) {
+    // A read receipt, and Outlook's "Not read" (deleted without being read, also an automatic
+    // "deleted"): no failure to report.
+    analysis read = run(mdn("From: Lena <lena@example.net>\nTo: ops@example.org\nSubject: Read: Invoice 42\n",
+                            "Your message was displayed on the recipient's computer.\n",
+                            "Final-Recipient: rfc822; lena@example.net\nDisposition: manual-action/MDN-sent-manually; displayed\n"));
+    EXPECT_TRUE(read.records.empty());
+    analysis unread = run(mdn("From: Lena <lena@example.net>\nTo: ops@example.org\nSubject: Not read: Invoice 42\n",
+                              "Your message to lena@example.net was deleted without being read.\n",
+                              "Final-Recipient: rfc822; lena@example.net\n"
+                              "Disposition: automatic-action/MDN-sent-automatically; deleted\n"));
+    EXPECT_TRUE(unread.records.empty());
+}

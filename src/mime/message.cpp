@@ -243,6 +243,8 @@ struct walker {
             view.delivery_status += '\n';
         } else if (type == "message/feedback-report") {
             text_of(part, ct, view.feedback_report);
+        } else if (type == "message/disposition-notification" || type == "message/global-disposition-notification") {
+            text_of(part, ct, view.disposition_notification);
         } else if (type == "text/rfc822-headers" || type == "message/rfc822-headers" || type == "message/rfc822" ||
                    type == "message/global" || type == "message/global-headers") {
             bool cut = false;

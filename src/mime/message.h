@@ -1,6 +1,7 @@
 // mime/message: the only module that touches GMime. It turns the raw bytes of one message into a
 // `message_view`: the decoded top-level headers, the text of the bounce (UTF-8), the
-// delivery-status / feedback-report parts, and the headers of the attached original message.
+// delivery-status / feedback-report / disposition-notification parts, and the headers of the
+// attached original message.
 // Attachment bodies other than text are never decoded.
 //
 // Limits: MIME nesting beyond limits::max_mime_depth is not descended (a warning is recorded);
@@ -41,6 +42,7 @@ struct message_view {
     std::vector<text_part> texts;     // text/plain and text/html (tags stripped) outside attached messages, in order
     std::string delivery_status;      // message/delivery-status (or message/global-delivery-status) text
     std::string feedback_report;      // message/feedback-report text
+    std::string disposition_notification;  // message/disposition-notification (or the global one) text
     bool has_original = false;        // an attached message/rfc822 or text/rfc822-headers part was found
     header_block original_headers;    // headers of the attached original message
     std::string original_body_start;  // first bytes of the attached original's text (for formats that look there)

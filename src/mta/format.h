@@ -32,6 +32,11 @@ struct format {
     std::string_view name;
     int order;
     bool (*parse)(const context& ctx, std::vector<record>& out);
+    /// The reason the format's kind of report itself stands for, taken only when nothing in a
+    /// record (its words, status or code) names one: a Sieve refusal that quotes the user's own
+    /// words is a filter's refusal unless those words say more ("Quota exceeded").
+    std::string_view fallback_reason = {};
+    std::string_view fallback_rule = {};
 };
 
 /// All formats, sorted by order (then name).

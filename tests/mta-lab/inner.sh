@@ -42,6 +42,9 @@ cleanup() {
   if [[ -n $mta_started ]]; then
     case $mta in
       postfix) timeout 30 postfix stop >/dev/null 2>&1 ;;
+      dovecot)
+        timeout 30 postfix stop >/dev/null 2>&1
+        [[ -s $work/dovecot/run/master.pid ]] && kill "$(cat "$work/dovecot/run/master.pid")" ;;
       opensmtpd)
         if [[ -s $work/smtpd.pid ]]; then
           pid=$(cat "$work/smtpd.pid"); kill "$pid"
@@ -71,8 +74,10 @@ mail="$work/mail"
 mkdir -p "$mail"
 chmod 755 "$work"
 
-case $mta in
-postfix)
+# Postfix as the sending MTA, bounces for sender@sender.lab.example to a Maildir; no chroot (the
+# bind-mounted resolv.conf applies), and no SMTP listener: mail enters by sendmail. "$@": more
+# main.cf settings.
+postfix_setup() {
   chown 65534:65534 "$mail"
   : >/etc/postfix/main.cf
   postconf -e \
@@ -97,10 +102,14 @@ postfix)
     "smtp_connect_timeout = 5s" \
     "smtp_tls_security_level = none" \
     "maillog_file_prefixes = $work" "maillog_file = $work/postfix.log" \
-    "biff = no"
-  # no chroot (the bind-mounted resolv.conf applies), and no SMTP listener: mail enters by sendmail
+    "biff = no" "$@"
   postconf -F '*/*/chroot = n'
   postconf -MX smtp/inet
+}
+
+case $mta in
+postfix)
+  postfix_setup
   postfix check
   mta_started=1
   postfix start
@@ -108,6 +117,44 @@ postfix)
   python3 "$here/lab.py" collect --mta postfix --maildir "$mail/sender" --out "$fixtures" \
     --timeout 150 --kick "postqueue -f" || rc=$?
   log "queue at the end:"; postqueue -p || true
+  ;;
+dovecot)
+  # Postfix hands the mail for three local domains to Dovecot's delivery agent (dovecot-lda), which
+  # runs the user's Sieve script and checks the quota. For mdn.lab.example, Dovecot sends its own
+  # refusals; for lda.lab.example it is called with -e and Postfix sends the bounce, quoting what
+  # Dovecot wrote. For lmtp.lab.example Postfix delivers over LMTP and Dovecot answers in the
+  # protocol.
+  d="$work/dovecot"
+  mkdir -p "$d/run" "$d/state" "$d/home/sieve" "$d/home/full" "$d/home/away"
+  sed -e "s|@WORK@|$work|g" "$here/dovecot.conf" >"$d/dovecot.conf"
+  {
+    printf 'sieve::65534:65534::%s::\n' "$d/home/sieve"
+    printf 'full::65534:65534::%s::userdb_quota_rule=*:storage=10B\n' "$d/home/full"
+    printf 'away::65534:65534::%s::\n' "$d/home/away"
+  } >"$d/users"
+  printf 'require "reject";\nreject "I no longer accept mail from this address. Please stop writing to me.";\n' \
+    >"$d/home/sieve/.dovecot.sieve"
+  printf 'require "vacation";\nvacation :days 1 "I am out of the office until 4 March, with no access to mail.\nFor urgent matters please write to the front desk.";\n' \
+    >"$d/home/away/.dovecot.sieve"
+  : >"$d/dovecot.log"
+  chown -R 65534:65534 "$d"
+  postfix_setup \
+    "mydestination = localhost, local.lab.example, mdn.lab.example, lda.lab.example, lmtp.lab.example" \
+    "transport_maps = inline:{ mdn.lab.example=dovecot:, lda.lab.example=dovecotx:, lmtp.lab.example=lmtp:unix:$d/run/lmtp }" \
+    "dovecot_destination_recipient_limit = 1" "dovecotx_destination_recipient_limit = 1"
+  lda="/usr/lib/dovecot/dovecot-lda -c $d/dovecot.conf -f \${sender} -a \${recipient} -d \${user}"
+  postconf -M "dovecot/unix=dovecot unix - n n - - pipe flags=DRhu user=nobody argv=$lda"
+  postconf -M "dovecotx/unix=dovecotx unix - n n - - pipe flags=DRhu user=nobody argv=$lda -e"
+  postfix check
+  mta_started=1
+  dovecot -c "$d/dovecot.conf"
+  for _ in $(seq 50); do [[ -S $d/run/auth-userdb && -S $d/run/lmtp ]] && break; sleep 0.2; done
+  postfix start
+  python3 "$here/lab.py" submit --mta dovecot
+  python3 "$here/lab.py" collect --mta dovecot --maildir "$mail/sender" --out "$fixtures" \
+    --timeout 90 --kick "postqueue -f" || rc=$?
+  log "queue at the end:"; postqueue -p || true
+  log "dovecot's log:"; cat "$d/dovecot.log" || true
   ;;
 exim)
   chown Debian-exim:Debian-exim "$mail"

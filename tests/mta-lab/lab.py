@@ -45,6 +45,22 @@ SCENARIOS = {
     "attachment-policy": ["attachment@lab.example"],
 }
 
+# Delivery through Dovecot (run "dovecot": Postfix hands two local domains to dovecot-lda). On
+# mdn.lab.example Dovecot answers by itself: an over-quota refusal is a delivery report of its own,
+# an absence an auto-reply (RFC 3834); on lda.lab.example (dovecot-lda -e) Postfix writes the
+# bounce. A Sieve "reject" is a disposition notification (RFC 5429) on both: Dovecot 2.3 sends it
+# itself even with -e, so the lab asks for it once.
+DOVECOT_SCENARIOS = {
+    "sieve-reject": ["sieve@mdn.lab.example"],          # the user's Sieve script: reject "..."
+    "quota-reject": ["full@mdn.lab.example"],           # over quota, refused by Dovecot itself
+    "vacation": ["away@mdn.lab.example"],               # Sieve vacation
+    "quota-bounce": ["full@lda.lab.example"],           # over quota, bounced by Postfix
+    "unknown-user": ["nosuchuser@lda.lab.example"],     # no such user in Dovecot's user database
+    "lmtp-quota": ["full@lmtp.lab.example"],            # over LMTP: refused at RCPT
+    "lmtp-unknown-user": ["nosuchuser@lmtp.lab.example"],
+    "lmtp-sieve-reject": ["sieve@lmtp.lab.example"],    # Sieve "reject" under LMTP
+}
+
 # Scenarios each MTA runs (Exim's local delivery of an unknown user only says "Unrouteable address",
 # which does not tell a user from a domain: left out).
 MTA_SCENARIOS = {
@@ -57,6 +73,7 @@ MTA_SCENARIOS = {
     # report per failed recipient, so there is no report of two recipients to read
     "dma": [k for k in SCENARIOS if not k.startswith("unknown-user-local")
             and k not in ("connection-refused", "too-many-recipients", "mixed-recipients")],
+    "dovecot": list(DOVECOT_SCENARIOS),
 }
 
 # The answer a careful human gives for each bounce the lab produces, read off the real bounces.
@@ -199,6 +216,21 @@ _exp("dma", "relay-denied", "relay@relay.example", "norelaying", "rejected", "5.
 _exp("dma", "rbl-block", "rbl@lab.example", "blocked", "blocklisted", "5.7.1", "554", False)
 _exp("dma", "missing-ptr", "noptr@lab.example", "requireptr", "sender-dns", "5.7.25", "550", False)
 
+# Dovecot 2.3.19 behind Postfix 3.7. The Sieve reject: the recipient's own rule refused the message
+# (no status, no reply: nothing was said over SMTP). Over quota: Dovecot's own report says 5.2.2;
+# with -e, Postfix's pipe reports the agent's exit (EX_NOPERM) as 5.7.0 and quotes its words.
+_exp("dovecot", "sieve-reject", "sieve@mdn.lab.example", "filtered", "content-filtered", "", "", False)
+_exp("dovecot", "quota-reject", "full@mdn.lab.example", "mailboxfull", "mailbox-full", "5.2.2", "", False)
+_exp("dovecot", "vacation", "away@mdn.lab.example", "vacation", "not-a-failure", "", "", False)
+_exp("dovecot", "quota-bounce", "full@lda.lab.example", "mailboxfull", "mailbox-full", "5.7.0", "", False)
+_exp("dovecot", "unknown-user", "nosuchuser@lda.lab.example", "userunknown", "recipient-unknown", "5.1.1", "", True)
+# Over LMTP Dovecot answers in the protocol ("552 5.2.2 <x> Quota exceeded (mailbox for user is
+# full)" after DATA, "550 5.1.1 <x> User doesn't exist: x" at RCPT); a Sieve reject is still a
+# disposition notification.
+_exp("dovecot", "lmtp-quota", "full@lmtp.lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("dovecot", "lmtp-unknown-user", "nosuchuser@lmtp.lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("dovecot", "lmtp-sieve-reject", "sieve@lmtp.lab.example", "filtered", "content-filtered", "", "", False)
+
 
 # Beyond the guide's twelve, the same answers from every MTA (each words its report its own way):
 # a refused sender (MAIL FROM), a greeting that refuses the client, one report naming two failed
@@ -234,9 +266,9 @@ def build_message(mta, kind, rcpts):
 
 def submit(args):
     for kind in MTA_SCENARIOS[args.mta]:
-        rcpts = SCENARIOS[kind]
+        rcpts = DOVECOT_SCENARIOS[kind] if args.mta == "dovecot" else SCENARIOS[kind]
         msg = build_message(args.mta, kind, rcpts)
-        if args.mta == "postfix":
+        if args.mta in ("postfix", "dovecot"):
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
         elif args.mta == "sendmail":
             # -odi: delivered while submitted, so every message is tried once before the queue's
