@@ -42,6 +42,9 @@ cleanup() {
   if [[ -n $mta_started ]]; then
     case $mta in
       postfix) timeout 30 postfix stop >/dev/null 2>&1 ;;
+      delay)
+        postsuper -d ALL >/dev/null 2>&1  # the messages still being retried
+        timeout 30 postfix stop >/dev/null 2>&1 ;;
       dovecot)
         timeout 30 postfix stop >/dev/null 2>&1
         [[ -s $work/dovecot/run/master.pid ]] && kill "$(cat "$work/dovecot/run/master.pid")" ;;
@@ -155,6 +158,18 @@ dovecot)
     --timeout 90 --kick "postqueue -f" || rc=$?
   log "queue at the end:"; postqueue -p || true
   log "dovecot's log:"; cat "$d/dovecot.log" || true
+  ;;
+delay)
+  # Postfix again, but what fails for now is retried for a day, and the sender is warned after a
+  # few seconds: the delay notices ("Delayed Mail (still being retried)").
+  postfix_setup "maximal_queue_lifetime = 1d" "delay_warning_time = 3s"
+  postfix check
+  mta_started=1
+  postfix start
+  python3 "$here/lab.py" submit --mta delay
+  python3 "$here/lab.py" collect --mta delay --maildir "$mail/sender" --out "$fixtures" \
+    --timeout 90 --kick "postqueue -f" || rc=$?
+  log "queue at the end:"; postqueue -p || true
   ;;
 exim)
   chown Debian-exim:Debian-exim "$mail"

@@ -61,6 +61,14 @@ DOVECOT_SCENARIOS = {
     "lmtp-sieve-reject": ["sieve@lmtp.lab.example"],    # Sieve "reject" under LMTP
 }
 
+# Delay notices (run "delay": Postfix with a queue lifetime of a day and delay_warning_time of a few
+# seconds): temporary failures it keeps retrying and warns the sender about.
+DELAY_SCENARIOS = {
+    "greylist": ["greylist@lab.example"],               # 450 4.2.0 Greylisted (Postgrey)
+    "mailbox-full": ["fulltemp@lab.example"],           # Gmail's 452 4.2.2 out of storage space
+    "connection-refused": ["someone@refused.lab.example"],
+}
+
 # Scenarios each MTA runs (Exim's local delivery of an unknown user only says "Unrouteable address",
 # which does not tell a user from a domain: left out).
 MTA_SCENARIOS = {
@@ -74,6 +82,7 @@ MTA_SCENARIOS = {
     "dma": [k for k in SCENARIOS if not k.startswith("unknown-user-local")
             and k not in ("connection-refused", "too-many-recipients", "mixed-recipients")],
     "dovecot": list(DOVECOT_SCENARIOS),
+    "delay": list(DELAY_SCENARIOS),
 }
 
 # The answer a careful human gives for each bounce the lab produces, read off the real bounces.
@@ -231,6 +240,14 @@ _exp("dovecot", "lmtp-quota", "full@lmtp.lab.example", "mailboxfull", "mailbox-f
 _exp("dovecot", "lmtp-unknown-user", "nosuchuser@lmtp.lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
 _exp("dovecot", "lmtp-sieve-reject", "sieve@lmtp.lab.example", "filtered", "content-filtered", "", "", False)
 
+# Postfix's delay notices ("Delayed Mail (still being retried)", Action delayed): never hard, the
+# reason from the reply or the connection error; a refused connection still being retried is what
+# the queue will expire.
+_exp("delay", "greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
+_exp("delay", "mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
+_exp("delay", "connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.4.1", "", False,
+     also=["networkerror"])
+
 
 # Beyond the guide's twelve, the same answers from every MTA (each words its report its own way):
 # a refused sender (MAIL FROM), a greeting that refuses the client, one report naming two failed
@@ -266,9 +283,9 @@ def build_message(mta, kind, rcpts):
 
 def submit(args):
     for kind in MTA_SCENARIOS[args.mta]:
-        rcpts = DOVECOT_SCENARIOS[kind] if args.mta == "dovecot" else SCENARIOS[kind]
+        rcpts = {"dovecot": DOVECOT_SCENARIOS, "delay": DELAY_SCENARIOS}.get(args.mta, SCENARIOS)[kind]
         msg = build_message(args.mta, kind, rcpts)
-        if args.mta in ("postfix", "dovecot"):
+        if args.mta in ("postfix", "dovecot", "delay"):
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
         elif args.mta == "sendmail":
             # -odi: delivered while submitted, so every message is tried once before the queue's

@@ -81,6 +81,15 @@ def rcpt_reply(addr, client_ip):
     if local == "mixed-moved":
         # RFC 5321's 551, with the new address
         return f"551 5.1.6 User not local; please try <{local}-new@example.org>"
+    if local == "greylist":
+        # Postgrey behind Postfix smtpd: a first attempt from an unknown triplet
+        return (f"450 4.2.0 <{addr}>: Recipient address rejected: Greylisted, "
+                f"see http://postgrey.schweikert.ch/help/{domain}.html")
+    if local == "fulltemp":
+        # Gmail, a mailbox over its storage for now
+        return ["452-4.2.2 The recipient's inbox is out of storage space. Please direct the",
+                "452-4.2.2 recipient to",
+                "452 4.2.2  https://support.google.com/mail/?p=OverQuotaTemp q7-20020a170902lab.9 - gsmtp"]
     m = re.fullmatch(r"toomany-(\d+)", local)
     if m and int(m.group(1)) > 2:
         # Postfix smtpd, smtpd_recipient_limit

@@ -1,9 +1,9 @@
 #!/bin/bash
-# The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, Courier, OpenSMTPD and dma, and
-# from Dovecot's delivery agent behind Postfix, kept as test fixtures.
+# The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, Courier, OpenSMTPD and dma, from
+# Dovecot's delivery behind Postfix, and Postfix's delay notices, kept as test fixtures.
 #
-#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot]
-#                                                   (default: all seven, one after the other)
+#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot] [delay]
+#                                                   (default: all eight runs, one after the other)
 #
 # For each MTA: installs its Debian package (they conflict, so one at a time), runs it inside a
 # network namespace of its own that has only a loopback interface (so no traffic can go anywhere
@@ -33,10 +33,10 @@ for t in apt-get dpkg-query debconf-set-selections unshare ip python3 timeout mo
 done
 
 mtas=("$@")
-[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot)
+[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot delay)
 for m in "${mtas[@]}"; do
-  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot) ;;
-    *) die "unknown MTA '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot)" ;; esac
+  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|delay) ;;
+    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, delay)" ;; esac
 done
 
 # Never touch an MTA that is already there: installing ours would replace it, purging would remove it.
@@ -108,7 +108,7 @@ failed=()
 for mta in "${mtas[@]}"; do
   say "=== $mta ==="
   case $mta in
-    postfix)
+    postfix|delay)
       pkgs=(postfix)
       echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections ;;
     exim)
@@ -143,7 +143,7 @@ for mta in "${mtas[@]}"; do
   case $mta in
     dovecot) stop_daemon dovecot; stop_daemon postfix; pgrep -x dovecot >/dev/null &&
                { say "a Dovecot daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;&
-    postfix|dovecot) stop_daemon postfix; pgrep -x master >/dev/null && postfix status >/dev/null 2>&1 &&
+    postfix|dovecot|delay) stop_daemon postfix; pgrep -x master >/dev/null && postfix status >/dev/null 2>&1 &&
                { say "a Postfix master runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     exim) stop_daemon exim4; pgrep -x exim4 >/dev/null &&
                { say "an Exim daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
