@@ -42,7 +42,7 @@ cleanup() {
   if [[ -n $mta_started ]]; then
     case $mta in
       postfix) timeout 30 postfix stop >/dev/null 2>&1 ;;
-      delay)
+      postfix-delay)
         postsuper -d ALL >/dev/null 2>&1  # the messages still being retried
         timeout 30 postfix stop >/dev/null 2>&1 ;;
       dovecot)
@@ -58,7 +58,10 @@ cleanup() {
         timeout 30 authdaemond stop >/dev/null 2>&1 ;;
       # no daemon was started: end any queue run or delivery process that is still around
       sendmail) kill_ours $(pgrep -x sendmail 2>/dev/null; pgrep -f '^sendmail: ' 2>/dev/null) ;;
-      exim) kill_ours $(pgrep -x exim4 2>/dev/null) ;;
+      exim|exim-delay)
+        # the messages still being retried (exim-delay)
+        exim4 -bpru 2>/dev/null | awk 'NF >= 3 && $1 ~ /^[0-9]+[smhdw]$/ { print $3 }' | xargs -r exim4 -Mrm >/dev/null 2>&1
+        kill_ours $(pgrep -x exim4 2>/dev/null) ;;
     esac
   fi
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
@@ -159,27 +162,30 @@ dovecot)
   log "queue at the end:"; postqueue -p || true
   log "dovecot's log:"; cat "$d/dovecot.log" || true
   ;;
-delay)
+postfix-delay)
   # Postfix again, but what fails for now is retried for a day, and the sender is warned after a
   # few seconds: the delay notices ("Delayed Mail (still being retried)").
   postfix_setup "maximal_queue_lifetime = 1d" "delay_warning_time = 3s"
   postfix check
   mta_started=1
   postfix start
-  python3 "$here/lab.py" submit --mta delay
-  python3 "$here/lab.py" collect --mta delay --maildir "$mail/sender" --out "$fixtures" \
+  python3 "$here/lab.py" submit --mta postfix-delay
+  python3 "$here/lab.py" collect --mta postfix-delay --maildir "$mail/sender" --out "$fixtures" \
     --timeout 90 --kick "postqueue -f" || rc=$?
   log "queue at the end:"; postqueue -p || true
   ;;
-exim)
+exim|exim-delay)
   chown Debian-exim:Debian-exim "$mail"
   mkdir -p "$work/exim-log" && chown Debian-exim:Debian-exim "$work/exim-log"
+  # exim: no retry rules, so what fails for now is returned at once; exim-delay: retried for a
+  # day, and the sender is warned after a few seconds (the delay warning)
+  if [[ $mta == exim ]]; then retry= warn=24h; else retry='*  *  F,1d,5s' warn=4s; fi
   sed -e "s|@MAILDIR@|$mail/sender|g" -e "s|@LOG@|$work/exim-log/%slog|g" \
-    "$here/exim4.conf" >/etc/exim4/exim4.conf
+      -e "s|@RETRY@|$retry|" -e "s|@DELAY_WARNING@|$warn|" "$here/exim4.conf" >/etc/exim4/exim4.conf
   exim4 -bV >/dev/null
   mta_started=1
-  python3 "$here/lab.py" submit --mta exim
-  python3 "$here/lab.py" collect --mta exim --maildir "$mail/sender" --out "$fixtures" \
+  python3 "$here/lab.py" submit --mta "$mta"
+  python3 "$here/lab.py" collect --mta "$mta" --maildir "$mail/sender" --out "$fixtures" \
     --timeout 150 --kick "exim4 -qff" || rc=$?
   log "queue at the end:"; exim4 -bp || true
   ;;

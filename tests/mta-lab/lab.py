@@ -61,8 +61,8 @@ DOVECOT_SCENARIOS = {
     "lmtp-sieve-reject": ["sieve@lmtp.lab.example"],    # Sieve "reject" under LMTP
 }
 
-# Delay notices (run "delay": Postfix with a queue lifetime of a day and delay_warning_time of a few
-# seconds): temporary failures it keeps retrying and warns the sender about.
+# Delay notices (runs "postfix-delay" and "exim-delay": the MTA retries for a day and warns the
+# sender after a few seconds): temporary failures it keeps retrying and warns the sender about.
 DELAY_SCENARIOS = {
     "greylist": ["greylist@lab.example"],               # 450 4.2.0 Greylisted (Postgrey)
     "mailbox-full": ["fulltemp@lab.example"],           # Gmail's 452 4.2.2 out of storage space
@@ -82,7 +82,8 @@ MTA_SCENARIOS = {
     "dma": [k for k in SCENARIOS if not k.startswith("unknown-user-local")
             and k not in ("connection-refused", "too-many-recipients", "mixed-recipients")],
     "dovecot": list(DOVECOT_SCENARIOS),
-    "delay": list(DELAY_SCENARIOS),
+    "postfix-delay": list(DELAY_SCENARIOS),
+    "exim-delay": list(DELAY_SCENARIOS),
 }
 
 # The answer a careful human gives for each bounce the lab produces, read off the real bounces.
@@ -243,10 +244,17 @@ _exp("dovecot", "lmtp-sieve-reject", "sieve@lmtp.lab.example", "filtered", "cont
 # Postfix's delay notices ("Delayed Mail (still being retried)", Action delayed): never hard, the
 # reason from the reply or the connection error; a refused connection still being retried is what
 # the queue will expire.
-_exp("delay", "greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
-_exp("delay", "mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
-_exp("delay", "connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.4.1", "", False,
+_exp("postfix", "delay-greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
+_exp("postfix", "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
+_exp("postfix", "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.4.1", "", False,
      also=["networkerror"])
+# Exim's delay warnings ("Warning: message ... delayed N minutes", Action delayed): the server's
+# reply when there was one; a host that refuses connections is not named (Status 4.0.0, no
+# diagnostic): only that the message is still queued.
+_exp("exim", "delay-greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
+_exp("exim", "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
+_exp("exim", "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.0.0", "", False,
+     also=["onhold"])
 
 
 # Beyond the guide's twelve, the same answers from every MTA (each words its report its own way):
@@ -283,9 +291,10 @@ def build_message(mta, kind, rcpts):
 
 def submit(args):
     for kind in MTA_SCENARIOS[args.mta]:
-        rcpts = {"dovecot": DOVECOT_SCENARIOS, "delay": DELAY_SCENARIOS}.get(args.mta, SCENARIOS)[kind]
+        rcpts = (DOVECOT_SCENARIOS if args.mta == "dovecot" else DELAY_SCENARIOS if args.mta.endswith("-delay") else
+                 SCENARIOS)[kind]
         msg = build_message(args.mta, kind, rcpts)
-        if args.mta in ("postfix", "dovecot", "delay"):
+        if args.mta in ("postfix", "dovecot", "postfix-delay"):
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
         elif args.mta == "sendmail":
             # -odi: delivered while submitted, so every message is tried once before the queue's
@@ -299,7 +308,7 @@ def submit(args):
             cmd = ["/usr/sbin/dma", "-f", SENDER, "--"] + rcpts
         elif args.mta == "opensmtpd":
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts  # smtpctl as sendmail
-        else:
+        else:  # exim, exim-delay
             # -odq: queue only; run.sh then runs the queue (exim -qff) and the bounces come back
             cmd = ["/usr/sbin/exim4", "-odq", "-f", SENDER, "--"] + rcpts
         r = subprocess.run(cmd, input=msg, timeout=30, capture_output=True)

@@ -1,9 +1,9 @@
 #!/bin/bash
 # The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, Courier, OpenSMTPD and dma, from
-# Dovecot's delivery behind Postfix, and Postfix's delay notices, kept as test fixtures.
+# Dovecot's delivery behind Postfix, and Postfix's and Exim's delay notices, kept as test fixtures.
 #
-#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot] [delay]
-#                                                   (default: all eight runs, one after the other)
+#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot]
+#                                  [postfix-delay] [exim-delay]   (default: all nine runs, one after the other)
 #
 # For each MTA: installs its Debian package (they conflict, so one at a time), runs it inside a
 # network namespace of its own that has only a loopback interface (so no traffic can go anywhere
@@ -33,10 +33,10 @@ for t in apt-get dpkg-query debconf-set-selections unshare ip python3 timeout mo
 done
 
 mtas=("$@")
-[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot delay)
+[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot postfix-delay exim-delay)
 for m in "${mtas[@]}"; do
-  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|delay) ;;
-    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, delay)" ;; esac
+  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|postfix-delay|exim-delay) ;;
+    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, postfix-delay, exim-delay)" ;; esac
 done
 
 # Never touch an MTA that is already there: installing ours would replace it, purging would remove it.
@@ -108,10 +108,10 @@ failed=()
 for mta in "${mtas[@]}"; do
   say "=== $mta ==="
   case $mta in
-    postfix|delay)
+    postfix|postfix-delay)
       pkgs=(postfix)
       echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections ;;
-    exim)
+    exim|exim-delay)
       pkgs=(exim4-daemon-light)
       printf '%s\n' "exim4-config exim4/dc_eximconfig_configtype select no configuration at this time" \
         "exim4-config exim4/no_config boolean true" | debconf-set-selections ;;
@@ -143,9 +143,9 @@ for mta in "${mtas[@]}"; do
   case $mta in
     dovecot) stop_daemon dovecot; stop_daemon postfix; pgrep -x dovecot >/dev/null &&
                { say "a Dovecot daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;&
-    postfix|dovecot|delay) stop_daemon postfix; pgrep -x master >/dev/null && postfix status >/dev/null 2>&1 &&
+    postfix|dovecot|postfix-delay) stop_daemon postfix; pgrep -x master >/dev/null && postfix status >/dev/null 2>&1 &&
                { say "a Postfix master runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
-    exim) stop_daemon exim4; pgrep -x exim4 >/dev/null &&
+    exim|exim-delay) stop_daemon exim4; pgrep -x exim4 >/dev/null &&
                { say "an Exim daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     sendmail) stop_daemon sendmail; pgrep -x sendmail-mta >/dev/null &&
                { say "a Sendmail daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
@@ -157,14 +157,17 @@ for mta in "${mtas[@]}"; do
   mkdir -p "$work/$mta" "$work/fx-$mta"
   if timeout -k 20 300 unshare --net --mount --uts --propagation private \
        bash "$here/inner.sh" "$mta" "$work/$mta" "$work/fx-$mta"; then
-    rm -f "$fixtures/$mta"-*.eml
+    # this run's fixtures (a "postfix" run leaves the "postfix-delay" run's alone)
+    for f in "$fixtures/$mta"-*.eml; do
+      [[ $mta != *-delay && $f == "$fixtures/$mta"-delay-* ]] || rm -f -- "$f"
+    done
     cp "$work/fx-$mta"/*.eml "$fixtures/"
     say "$mta: $(ls "$work/fx-$mta" | wc -l) fixture(s) written to tests/fixtures/mta-lab/"
   else
     say "$mta: the run did not produce every bounce; fixtures left as they were (new ones in $work/fx-$mta)"
     failed+=("$mta")
   fi
-  if [[ $mta == exim ]]; then rm -f /etc/exim4/exim4.conf; fi
+  if [[ $mta == exim* ]]; then rm -f /etc/exim4/exim4.conf; fi
   purge_current
 done
 restore_files
