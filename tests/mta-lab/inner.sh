@@ -53,11 +53,11 @@ cleanup() {
           pid=$(cat "$work/smtpd.pid"); kill "$pid"
           for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
         fi ;;
-      courier)
+      courier|courier-delay)
         timeout 30 courier stop >/dev/null 2>&1
         timeout 30 authdaemond stop >/dev/null 2>&1 ;;
       # no daemon was started: end any queue run or delivery process that is still around
-      sendmail) kill_ours $(pgrep -x sendmail 2>/dev/null; pgrep -f '^sendmail: ' 2>/dev/null) ;;
+      sendmail|sendmail-delay) kill_ours $(pgrep -x sendmail 2>/dev/null; pgrep -f '^sendmail: ' 2>/dev/null) ;;
       exim|exim-delay)
         # the messages still being retried (exim-delay)
         exim4 -bpru 2>/dev/null | awk 'NF >= 3 && $1 ~ /^[0-9]+[smhdw]$/ { print $3 }' | xargs -r exim4 -Mrm >/dev/null 2>&1
@@ -224,22 +224,26 @@ dma)
     --timeout 60 --kick "dma -q" || rc=$?
   log "spool at the end:"; ls -l "$work/dma-spool" || true
   ;;
-sendmail)
+sendmail|sendmail-delay)
   # Sendmail delivers the bounces for sender@sender.lab.example to a file through its aliases.
   mkdir -p "$work/mqueue" && chmod 700 "$work/mqueue"
   # the file is written as the configuration's DefaultUser (mail:mail on Debian)
   : >"$work/sender.mbox" && chown mail:mail "$work/sender.mbox" && chmod 600 "$work/sender.mbox"
   printf 'sender: %s\nMAILER-DAEMON: sender\npostmaster: sender\n' "$work/sender.mbox" >"$work/aliases"
   printf 'hosts\tdns files\naliases\tfiles\n' >"$work/service.switch"
-  sed -e "s|@WORK@|$work|g" "$here/sendmail.mc" | m4 >"$work/sendmail.cf"
+  # sendmail: what fails for now is returned at once; sendmail-delay: kept for a day, the sender
+  # warned after a second
+  if [[ $mta == sendmail ]]; then qreturn=1s qwarn=1h; else qreturn=1d qwarn=1s; fi
+  sed -e "s|@WORK@|$work|g" -e "s|@QUEUERETURN@|$qreturn|" -e "s|@QUEUEWARN@|$qwarn|" "$here/sendmail.mc" |
+    m4 >"$work/sendmail.cf"
   sendmail -C "$work/sendmail.cf" -bi >/dev/null
   mta_started=1
-  python3 "$here/lab.py" submit --mta sendmail --cf "$work/sendmail.cf"
-  python3 "$here/lab.py" collect --mta sendmail --mbox "$work/sender.mbox" --out "$fixtures" \
+  python3 "$here/lab.py" submit --mta "$mta" --cf "$work/sendmail.cf"
+  python3 "$here/lab.py" collect --mta "$mta" --mbox "$work/sender.mbox" --out "$fixtures" \
     --timeout 150 --kick "sendmail -C $work/sendmail.cf -q" || rc=$?
   log "queue at the end:"; sendmail -C "$work/sendmail.cf" -bp || true
   ;;
-courier)
+courier|courier-delay)
   # Courier reads /etc/courier and queues in /var/lib/courier: this namespace gets copies of both
   # (its own configuration, an empty queue) and a /run/courier of its own, so the host's stay as
   # they were. Bounces for sender@sender.lab.example go to a Maildir through an alias; Courier
@@ -257,8 +261,10 @@ courier)
   echo mta.sender.lab.example >/etc/courier/me
   echo sender.lab.example >/etc/courier/defaultdomain
   printf 'localhost\nsender.lab.example\nlocal.lab.example\n' >/etc/courier/locals
-  # what fails for now is returned after 15 seconds, so a refused connection is final within the run
-  echo 15s >/etc/courier/queuetime
+  # courier: what fails for now is returned after 15 seconds, so a refused connection is final
+  # within the run; courier-delay: kept for a day, the sender warned after 5 seconds
+  if [[ $mta == courier ]]; then echo 15s >/etc/courier/queuetime
+  else echo 1d >/etc/courier/queuetime; echo 5s >/etc/courier/warntime; fi
   echo 5s >/etc/courier/retryalpha; echo 1 >/etc/courier/retrybeta
   echo 5s >/etc/courier/retrygamma; echo 1 >/etc/courier/retrymaxdelta
   sed -i -e 's/^ESMTP_USE_STARTTLS=.*/ESMTP_USE_STARTTLS=0/' /etc/courier/courierd
@@ -269,8 +275,8 @@ courier)
   authdaemond start
   courier start
   for _ in $(seq 50); do [[ -e /run/courier/courierd.pid ]] && break; sleep 0.2; done
-  python3 "$here/lab.py" submit --mta courier
-  python3 "$here/lab.py" collect --mta courier --maildir "$mail/sender" --out "$fixtures" \
+  python3 "$here/lab.py" submit --mta "$mta"
+  python3 "$here/lab.py" collect --mta "$mta" --maildir "$mail/sender" --out "$fixtures" \
     --timeout 150 --kick "courier flush" || rc=$?
   log "queue at the end:"; mailq || true
   ;;

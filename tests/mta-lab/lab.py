@@ -61,8 +61,9 @@ DOVECOT_SCENARIOS = {
     "lmtp-sieve-reject": ["sieve@lmtp.lab.example"],    # Sieve "reject" under LMTP
 }
 
-# Delay notices (runs "postfix-delay" and "exim-delay": the MTA retries for a day and warns the
-# sender after a few seconds): temporary failures it keeps retrying and warns the sender about.
+# Delay notices (runs "postfix-delay", "exim-delay", "sendmail-delay", "courier-delay": the MTA
+# retries for a day and warns the sender after a few seconds): temporary failures it keeps
+# retrying and warns the sender about.
 DELAY_SCENARIOS = {
     "greylist": ["greylist@lab.example"],               # 450 4.2.0 Greylisted (Postgrey)
     "mailbox-full": ["fulltemp@lab.example"],           # Gmail's 452 4.2.2 out of storage space
@@ -84,6 +85,8 @@ MTA_SCENARIOS = {
     "dovecot": list(DOVECOT_SCENARIOS),
     "postfix-delay": list(DELAY_SCENARIOS),
     "exim-delay": list(DELAY_SCENARIOS),
+    "sendmail-delay": list(DELAY_SCENARIOS),
+    "courier-delay": list(DELAY_SCENARIOS),
 }
 
 # The answer a careful human gives for each bounce the lab produces, read off the real bounces.
@@ -255,6 +258,14 @@ _exp("exim", "delay-greylist", "greylist@lab.example", "blocked", "blocklisted",
 _exp("exim", "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
 _exp("exim", "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.0.0", "", False,
      also=["onhold"])
+# Sendmail's ("Warning: could not send message for past 1 second", "THIS IS A WARNING MESSAGE
+# ONLY") and Courier's ("WARNING: delayed mail."; it says "Network is down" for the refused
+# connection) warnings, Action delayed.
+for _mta, _status in (("sendmail", "4.4.1"), ("courier", "4.0.0")):
+    _exp(_mta, "delay-greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
+    _exp(_mta, "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
+    _exp(_mta, "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", _status, "", False,
+         also=["networkerror"])
 
 
 # Beyond the guide's twelve, the same answers from every MTA (each words its report its own way):
@@ -290,25 +301,26 @@ def build_message(mta, kind, rcpts):
 
 
 def submit(args):
+    mta = args.mta.removesuffix("-delay")  # the delay runs submit as their MTA does
     for kind in MTA_SCENARIOS[args.mta]:
         rcpts = (DOVECOT_SCENARIOS if args.mta == "dovecot" else DELAY_SCENARIOS if args.mta.endswith("-delay") else
                  SCENARIOS)[kind]
         msg = build_message(args.mta, kind, rcpts)
-        if args.mta in ("postfix", "dovecot", "postfix-delay"):
+        if mta in ("postfix", "dovecot"):
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
-        elif args.mta == "sendmail":
+        elif mta == "sendmail":
             # -odi: delivered while submitted, so every message is tried once before the queue's
             # (short) return time can run out; what fails for now stays queued and run.sh's
             # queue runs (sendmail -q) return it. -oem: errors found at once (a local user that
             # does not exist) are mailed back, not printed.
             cmd = ["/usr/sbin/sendmail", "-C", args.cf, "-odi", "-oem", "-f", SENDER, "--"] + rcpts
-        elif args.mta == "courier":
+        elif mta == "courier":
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
-        elif args.mta == "dma":
+        elif mta == "dma":
             cmd = ["/usr/sbin/dma", "-f", SENDER, "--"] + rcpts
-        elif args.mta == "opensmtpd":
+        elif mta == "opensmtpd":
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts  # smtpctl as sendmail
-        else:  # exim, exim-delay
+        else:  # exim
             # -odq: queue only; run.sh then runs the queue (exim -qff) and the bounces come back
             cmd = ["/usr/sbin/exim4", "-odq", "-f", SENDER, "--"] + rcpts
         r = subprocess.run(cmd, input=msg, timeout=30, capture_output=True)
@@ -317,7 +329,7 @@ def submit(args):
         # Sendmail with -odi -oem exits with the failure's sysexits code (67 EX_NOUSER, 69
         # EX_UNAVAILABLE, 75 EX_TEMPFAIL, ...) and mails the error back to the sender: that
         # report is the bounce the scenario wants.
-        if r.returncode != 0 and not (args.mta == "sendmail" and 64 <= r.returncode <= 78):
+        if r.returncode != 0 and not (mta == "sendmail" and 64 <= r.returncode <= 78):
             sys.exit(f"submission of {kind} failed")
 
 

@@ -1,9 +1,9 @@
 #!/bin/bash
 # The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, Courier, OpenSMTPD and dma, from
-# Dovecot's delivery behind Postfix, and Postfix's and Exim's delay notices, kept as test fixtures.
+# Dovecot's delivery behind Postfix, and four MTAs' delay notices, kept as test fixtures.
 #
 #   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot]
-#                                  [postfix-delay] [exim-delay]   (default: all nine runs, one after the other)
+#          [postfix-delay] [exim-delay] [sendmail-delay] [courier-delay]   (default: all eleven runs, in turn)
 #
 # For each MTA: installs its Debian package (they conflict, so one at a time), runs it inside a
 # network namespace of its own that has only a loopback interface (so no traffic can go anywhere
@@ -33,10 +33,10 @@ for t in apt-get dpkg-query debconf-set-selections unshare ip python3 timeout mo
 done
 
 mtas=("$@")
-[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot postfix-delay exim-delay)
+[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot postfix-delay exim-delay sendmail-delay courier-delay)
 for m in "${mtas[@]}"; do
-  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|postfix-delay|exim-delay) ;;
-    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, postfix-delay, exim-delay)" ;; esac
+  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|postfix-delay|exim-delay|sendmail-delay|courier-delay) ;;
+    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, and postfix, exim, sendmail or courier with -delay)" ;; esac
 done
 
 # Never touch an MTA that is already there: installing ours would replace it, purging would remove it.
@@ -115,9 +115,9 @@ for mta in "${mtas[@]}"; do
       pkgs=(exim4-daemon-light)
       printf '%s\n' "exim4-config exim4/dc_eximconfig_configtype select no configuration at this time" \
         "exim4-config exim4/no_config boolean true" | debconf-set-selections ;;
-    sendmail)
+    sendmail|sendmail-delay)
       pkgs=(sendmail-bin) ;;   # its own configuration is not used: the lab compiles sendmail.mc
-    courier)
+    courier|courier-delay)
       pkgs=(courier-mta) ;;    # the lab writes its own configuration over a copy of /etc/courier
     opensmtpd)
       pkgs=(opensmtpd)
@@ -147,9 +147,9 @@ for mta in "${mtas[@]}"; do
                { say "a Postfix master runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     exim|exim-delay) stop_daemon exim4; pgrep -x exim4 >/dev/null &&
                { say "an Exim daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
-    sendmail) stop_daemon sendmail; pgrep -x sendmail-mta >/dev/null &&
+    sendmail|sendmail-delay) stop_daemon sendmail; pgrep -x sendmail-mta >/dev/null &&
                { say "a Sendmail daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
-    courier) stop_daemon courier; stop_daemon courier-authdaemon; pgrep -x courierd >/dev/null &&
+    courier|courier-delay) stop_daemon courier; stop_daemon courier-authdaemon; pgrep -x courierd >/dev/null &&
                { say "a Courier daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     opensmtpd) stop_daemon opensmtpd; pgrep -x smtpd >/dev/null &&
                { say "an OpenSMTPD daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
