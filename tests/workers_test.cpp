@@ -124,14 +124,14 @@ TEST(cli, an_eml_file_that_is_an_mbox_export_is_split_but_a_quoted_copy_is_not) 
 }
 
 // `ricochet explain --format json` with `text` on its standard input, as a user pipes a paste in.
-std::string explain_from_stdin(const char* text, const char* file_name) {
+std::string explain_from_stdin(const char* text, const char* file_name, const std::string& args = "") {
     const std::string path = ::testing::TempDir() + file_name;
     {
         std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
         if (!f) return "cannot write " + path;
         std::fputs(text, f.get());
     }
-    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format json < " + path + " 2>&1";
+    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format json" + args + " < " + path + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
     std::string out;
     std::array<char, 65536> buf{};
@@ -189,6 +189,17 @@ TEST(cli, explain_a_bounce_pasted_inside_a_quoted_reply) {
     EXPECT_NE(out.find("\"recipient\": \"list@example.org\""), std::string::npos) << out;
     EXPECT_NE(out.find("\"reason\": \"spamdetected\""), std::string::npos) << out;
     EXPECT_NE(out.find("\"smtp_command\": \"DATA\""), std::string::npos) << out;
+}
+
+TEST(cli, explain_dash_reads_stdin_and_a_pasted_sieve_refusal_is_the_recipients_filter) {
+    // "-" means standard input, as it does for `analyze`; the text a Sieve "reject" sends back
+    // (its fixed sentence, then the user's own words) is a refusal by the recipient's filter.
+    const char* body =
+        "Your message to <dana@example.org> was automatically rejected:\n"
+        "Please do not write to this address again.\n";
+    const std::string out = explain_from_stdin(body, "pasted_sieve.txt", " -");
+    EXPECT_NE(out.find("\"recipient\": \"dana@example.org\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"reason\": \"filtered\""), std::string::npos) << out;
 }
 
 }  // namespace

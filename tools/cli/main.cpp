@@ -310,7 +310,9 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
         if (!text.empty()) text += ' ';
         text += w;
     }
-    if (words.empty()) {
+    // No text, or a lone "-" (as `analyze -` takes it): standard input.
+    if (words.empty() || (words.size() == 1 && words[0] == "-")) {
+        text.clear();
         char buf[65536];
         for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, stdin)) > 0;) text.append(buf, n);
     }
@@ -411,7 +413,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> words;
     std::string ex_format = "text", ex_lang;
     auto* explain = app.add_subcommand("explain", "Explain an SMTP error line or a pasted bounce (argument or stdin)");
-    explain->add_option("text", words, "The text; read from stdin when absent");
+    explain->add_option("text", words, "The text; read from stdin when absent or -");
     explain->add_option("--format,-f", ex_format, "text or json")->check(CLI::IsMember({"text", "json"}));
     explain->add_option("--lang", ex_lang, "en, zh-CN or zh-TW (default from LC_ALL / LANG)");
 
