@@ -42,6 +42,9 @@ cleanup() {
   if [[ -n $mta_started ]]; then
     case $mta in
       postfix) timeout 30 postfix stop >/dev/null 2>&1 ;;
+      cyrus)
+        timeout 30 postfix stop >/dev/null 2>&1
+        [[ -s $work/cyrus/master.pid ]] && kill "$(cat "$work/cyrus/master.pid")" ;;
       postfix-delay)
         postsuper -d ALL >/dev/null 2>&1  # the messages still being retried
         timeout 30 postfix stop >/dev/null 2>&1 ;;
@@ -161,6 +164,34 @@ dovecot)
     --timeout 90 --kick "postqueue -f" || rc=$?
   log "queue at the end:"; postqueue -p || true
   log "dovecot's log:"; cat "$d/dovecot.log" || true
+  ;;
+cyrus)
+  # Postfix delivers lmtp.lab.example over LMTP to Cyrus's lmtpd (a Unix socket in the run's
+  # directory). Its users get a mailbox and a Sieve script (cyrus-lab.sieve) at their first
+  # delivery: "full" (a quota of 1 KB, filled by one message before the scenarios), "sieve" (the
+  # script refuses) and "away" (the script answers with a vacation notice); any other user has no
+  # mailbox.
+  c="$work/cyrus"
+  mkdir -p "$c/lib/db" "$c/lib/socket" "$c/spool" "$c/sieve" "$c/run/proc" "$c/run/lock" "$c/run/socket"
+  sed -e "s|@CYRUS@|$c|g" "$here/imapd.conf" >"$c/imapd.conf"
+  sed -e "s|@CYRUS@|$c|g" "$here/cyrus.conf" >"$c/cyrus.conf"
+  cp "$here/cyrus-lab.sieve" "$c/lab.sieve"
+  chown -R cyrus:mail "$c"
+  postfix_setup \
+    "mydestination = localhost, local.lab.example, lmtp.lab.example" \
+    "transport_maps = inline:{ lmtp.lab.example=lmtp:unix:$c/run/socket/lmtp }"
+  postfix check
+  mta_started=1
+  /usr/lib/cyrus/bin/master -C "$c/imapd.conf" -M "$c/cyrus.conf" -p "$c/master.pid" -d
+  for _ in $(seq 50); do [[ -S $c/run/socket/lmtp ]] && break; sleep 0.2; done
+  # one message fills the "full" user's quota (Cyrus takes a message while the mailbox is under it)
+  python3 -c 'import smtplib, sys; l = smtplib.LMTP(sys.argv[1]); l.sendmail("sender@sender.lab.example", ["full@lmtp.lab.example"], "Subject: fill\n\n" + "x" * 2048 + "\n"); l.quit()' \
+    "$c/run/socket/lmtp"
+  postfix start
+  python3 "$here/lab.py" submit --mta cyrus
+  python3 "$here/lab.py" collect --mta cyrus --maildir "$mail/sender" --out "$fixtures" \
+    --timeout 90 --kick "postqueue -f" || rc=$?
+  log "queue at the end:"; postqueue -p || true
   ;;
 postfix-delay)
   # Postfix again, but what fails for now is retried for a day, and the sender is warned after a

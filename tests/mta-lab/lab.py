@@ -61,6 +61,14 @@ DOVECOT_SCENARIOS = {
     "lmtp-sieve-reject": ["sieve@lmtp.lab.example"],    # Sieve "reject" under LMTP
 }
 
+# Delivery to Cyrus IMAP over LMTP (run "cyrus": Postfix's lmtp client, Cyrus's lmtpd).
+CYRUS_SCENARIOS = {
+    "unknown-user": ["nosuchuser@lmtp.lab.example"],    # no mailbox: "Mailbox unknown"
+    "quota": ["full@lmtp.lab.example"],                 # over quota: "552 5.2.2 Over quota"
+    "sieve-reject": ["sieve@lmtp.lab.example"],         # Sieve reject: Cyrus sends its own refusal
+    "vacation": ["away@lmtp.lab.example"],              # Sieve vacation
+}
+
 # Delay notices (runs "postfix-delay", "exim-delay", "sendmail-delay", "courier-delay": the MTA
 # retries for a day and warns the sender after a few seconds): temporary failures it keeps
 # retrying and warns the sender about.
@@ -83,6 +91,7 @@ MTA_SCENARIOS = {
     "dma": [k for k in SCENARIOS if not k.startswith("unknown-user-local")
             and k not in ("connection-refused", "too-many-recipients", "mixed-recipients")],
     "dovecot": list(DOVECOT_SCENARIOS),
+    "cyrus": list(CYRUS_SCENARIOS),
     "postfix-delay": list(DELAY_SCENARIOS),
     "exim-delay": list(DELAY_SCENARIOS),
     "sendmail-delay": list(DELAY_SCENARIOS),
@@ -244,6 +253,15 @@ _exp("dovecot", "lmtp-quota", "full@lmtp.lab.example", "mailboxfull", "mailbox-f
 _exp("dovecot", "lmtp-unknown-user", "nosuchuser@lmtp.lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
 _exp("dovecot", "lmtp-sieve-reject", "sieve@lmtp.lab.example", "filtered", "content-filtered", "", "", False)
 
+# Cyrus IMAP 3.6 over LMTP behind Postfix 3.7: "550-Mailbox unknown. Either there is no mailbox
+# associated with this name ... 550 5.1.1 User unknown", "552 5.2.2 Over quota SESSIONID=<...>";
+# a Sieve reject is an LMTP refusal after DATA (sieve_use_lmtp_reject) quoting the user's words
+# under 550 5.7.1: the recipient refuses this sender. The vacation notice is an auto-reply.
+_exp("cyrus", "unknown-user", "nosuchuser@lmtp.lab.example", "userunknown", "recipient-unknown", "5.1.1", "550", True)
+_exp("cyrus", "quota", "full@lmtp.lab.example", "mailboxfull", "mailbox-full", "5.2.2", "552", False)
+_exp("cyrus", "sieve-reject", "sieve@lmtp.lab.example", "filtered", "content-filtered", "5.7.1", "550", False)
+_exp("cyrus", "vacation", "away@lmtp.lab.example", "vacation", "not-a-failure", "", "", False)
+
 # Postfix's delay notices ("Delayed Mail (still being retried)", Action delayed): never hard, the
 # reason from the reply or the connection error; a refused connection still being retried is what
 # the queue will expire.
@@ -303,10 +321,10 @@ def build_message(mta, kind, rcpts):
 def submit(args):
     mta = args.mta.removesuffix("-delay")  # the delay runs submit as their MTA does
     for kind in MTA_SCENARIOS[args.mta]:
-        rcpts = (DOVECOT_SCENARIOS if args.mta == "dovecot" else DELAY_SCENARIOS if args.mta.endswith("-delay") else
-                 SCENARIOS)[kind]
+        rcpts = {"dovecot": DOVECOT_SCENARIOS, "cyrus": CYRUS_SCENARIOS}.get(
+            args.mta, DELAY_SCENARIOS if args.mta.endswith("-delay") else SCENARIOS)[kind]
         msg = build_message(args.mta, kind, rcpts)
-        if mta in ("postfix", "dovecot"):
+        if mta in ("postfix", "dovecot", "cyrus"):
             cmd = ["/usr/sbin/sendmail", "-f", SENDER, "--"] + rcpts
         elif mta == "sendmail":
             # -odi: delivered while submitted, so every message is tried once before the queue's

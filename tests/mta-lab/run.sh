@@ -1,9 +1,9 @@
 #!/bin/bash
 # The MTA lab: real bounces from Debian's Postfix, Exim, Sendmail, Courier, OpenSMTPD and dma, from
-# Dovecot's delivery behind Postfix, and four MTAs' delay notices, kept as test fixtures.
+# Dovecot's and Cyrus's delivery behind Postfix, and four MTAs' delay notices, kept as test fixtures.
 #
-#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot]
-#          [postfix-delay] [exim-delay] [sendmail-delay] [courier-delay]   (default: all eleven runs, in turn)
+#   sudo bash tests/mta-lab/run.sh [postfix] [exim] [sendmail] [courier] [opensmtpd] [dma] [dovecot] [cyrus]
+#          [postfix-delay] [exim-delay] [sendmail-delay] [courier-delay]   (default: all twelve runs, in turn)
 #
 # For each MTA: installs its Debian package (they conflict, so one at a time), runs it inside a
 # network namespace of its own that has only a loopback interface (so no traffic can go anywhere
@@ -33,16 +33,16 @@ for t in apt-get dpkg-query debconf-set-selections unshare ip python3 timeout mo
 done
 
 mtas=("$@")
-[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot postfix-delay exim-delay sendmail-delay courier-delay)
+[[ ${#mtas[@]} -gt 0 ]] || mtas=(postfix exim sendmail courier opensmtpd dma dovecot cyrus postfix-delay exim-delay sendmail-delay courier-delay)
 for m in "${mtas[@]}"; do
-  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|postfix-delay|exim-delay|sendmail-delay|courier-delay) ;;
-    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, and postfix, exim, sendmail or courier with -delay)" ;; esac
+  case $m in postfix|exim|sendmail|courier|opensmtpd|dma|dovecot|cyrus|postfix-delay|exim-delay|sendmail-delay|courier-delay) ;;
+    *) die "unknown run '$m' (postfix, exim, sendmail, courier, opensmtpd, dma, dovecot, cyrus, and postfix, exim, sendmail or courier with -delay)" ;; esac
 done
 
 # Never touch an MTA that is already there: installing ours would replace it, purging would remove it.
 installed() { dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | grep -q '^ii'; }
 for p in postfix exim4-base exim4-config exim4-daemon-light exim4-daemon-heavy sendmail-bin nullmailer \
-         opensmtpd msmtp-mta dma courier-mta dovecot-core; do
+         opensmtpd msmtp-mta dma courier-mta dovecot-core cyrus-common; do
   installed "$p" && die "package $p is installed: this script installs and purges its own MTA; run it on a machine without one"
 done
 # ... and refuse to run without the isolation that keeps all traffic on loopback.
@@ -57,7 +57,7 @@ say "work directory: $work"
 had_file() { [[ -e $1 ]] && echo yes || echo no; }
 had_aliases=$(had_file /etc/aliases) had_mailname=$(had_file /etc/mailname)
 # directories that a purge leaves behind (Courier's queue and run directories)
-left_dirs=(/var/lib/courier /run/courier /var/lib/dovecot /run/dovecot)
+left_dirs=(/var/lib/courier /run/courier /var/lib/dovecot /run/dovecot /var/lib/cyrus /run/cyrus /var/spool/cyrus /var/spool/sieve)
 had_dirs=()
 for d in "${left_dirs[@]}"; do had_dirs+=("$(had_file "$d")"); done
 users_before=$(getent passwd | cut -d: -f1 | sort)
@@ -85,7 +85,7 @@ restore_files() {
     [[ ${had_dirs[$i]} == no && -d ${left_dirs[$i]} ]] && rm -rf -- "${left_dirs[$i]}"
   done
   local u g
-  for u in postfix Debian-exim smmta smmsp courier opensmtpd opensmtpq dovecot dovenull; do
+  for u in postfix Debian-exim smmta smmsp courier opensmtpd opensmtpq dovecot dovenull cyrus; do
     if getent passwd "$u" >/dev/null && ! grep -qx -- "$u" <<<"$users_before"; then userdel "$u" 2>/dev/null || true; fi
   done
   for g in postfix postdrop Debian-exim smmta smmsp courier opensmtpq dovecot dovenull; do
@@ -125,6 +125,9 @@ for mta in "${mtas[@]}"; do
     dovecot)
       pkgs=(postfix dovecot-core dovecot-sieve dovecot-lmtpd)
       echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections ;;
+    cyrus)
+      pkgs=(postfix cyrus-imapd)
+      echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections ;;
     dma)
       pkgs=(dma)
       echo "dma dma/mailname string sender.lab.example" | debconf-set-selections ;;
@@ -143,7 +146,9 @@ for mta in "${mtas[@]}"; do
   case $mta in
     dovecot) stop_daemon dovecot; stop_daemon postfix; pgrep -x dovecot >/dev/null &&
                { say "a Dovecot daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;&
-    postfix|dovecot|postfix-delay) stop_daemon postfix; pgrep -x master >/dev/null && postfix status >/dev/null 2>&1 &&
+    cyrus) stop_daemon cyrus-imapd; pgrep -f /usr/lib/cyrus/bin/master >/dev/null &&
+               { say "a Cyrus master runs on the host"; failed+=("$mta"); purge_current; continue; } ;;&
+    postfix|dovecot|cyrus|postfix-delay) stop_daemon postfix; pgrep -x master >/dev/null && postfix status >/dev/null 2>&1 &&
                { say "a Postfix master runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
     exim|exim-delay) stop_daemon exim4; pgrep -x exim4 >/dev/null &&
                { say "an Exim daemon runs on the host"; failed+=("$mta"); purge_current; continue; } ;;
