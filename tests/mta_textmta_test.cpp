@@ -2309,6 +2309,18 @@ TEST(MtaText, ARefusalNotificationThatNamesItsReasonKeepsIt) {
     EXPECT_EQ(a.records[0].reason, "mailboxfull");
 }
 
+TEST(MtaText, ARefusalMarkedAsSuchIsOneWhateverTheUsersWordsSay) {
+    // RFC 5429's Auto-Submitted mark decides: words that happen to mention reading are the rule's.
+    analysis a = run(mdn("From: Postmaster <postmaster@mx.example.net>\nTo: ops@example.org\n"
+                         "Subject: Invoice 42\nAuto-Submitted: auto-replied (rejected)\n",
+                         "This mailbox is not read any more and I cannot read your message.\n",
+                         "Final-Recipient: rfc822; lena@example.net\n"
+                         "Disposition: automatic-action/MDN-sent-automatically; deleted\n"));
+    ASSERT_EQ(a.records.size(), 1u);
+    EXPECT_EQ(a.records[0].mta, "mdn");
+    EXPECT_EQ(a.records[0].recipient, "lena@example.net");
+}
+
 TEST(MtaText, ReceiptsAreNotRefusals) {
     // A read receipt, and Outlook's "Not read" (deleted without being read, also an automatic
     // "deleted"): no failure to report.

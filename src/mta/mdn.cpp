@@ -39,11 +39,13 @@ disposition read_disposition(std::string_view value) {
     return d;
 }
 
-// A refusal, not a receipt: the marks Sieve implementations put on a rejection.
+// A refusal, not a receipt: the marks Sieve implementations put on a rejection. RFC 5429's
+// "Auto-Submitted: auto-replied (rejected)" decides alone (whatever the user's words); otherwise
+// the subject or the text must say so, and Outlook's "Not read" is never one.
 bool says_rejected(const context& ctx) {
-    if (contains_any(ctx.body, {"without being read", "not read"}) || util::istarts_with(util::trim(ctx.subject), "not read")) return false;
-    return util::icontains(ctx.msg.headers.get("Auto-Submitted"), "rejected") || util::icontains(ctx.subject, "reject") ||
-           contains_any(ctx.body.substr(0, 2048), {"automatically rejected", "was rejected", "rejected by"});
+    if (util::icontains(ctx.msg.headers.get("Auto-Submitted"), "rejected")) return true;
+    if (util::icontains(ctx.body, "without being read") || util::istarts_with(util::trim(ctx.subject), "not read")) return false;
+    return util::icontains(ctx.subject, "reject") || contains_any(ctx.body.substr(0, 2048), {"automatically rejected", "was rejected", "rejected by"});
 }
 
 bool parse(const context& ctx, std::vector<record>& out) {
@@ -56,7 +58,14 @@ bool parse(const context& ctx, std::vector<record>& out) {
     if (rcpt.empty()) rcpt = util::first_address(ctx.msg.original_headers.get("To"));
     // The text a person reads, whole lines of its first kilobyte (the refusal and the rule's words).
     std::string_view text = ctx.body;
-    if (text.size() > 1024) text = text.substr(0, text.rfind('\n', 1024) == std::string_view::npos ? 0 : text.rfind('\n', 1024));
+    if (text.size() > 1024) {
+        std::size_t cut = text.rfind('\n', 1024);
+        if (cut == std::string_view::npos || cut == 0) {
+            cut = 1024;  // one long line: cut it, not inside a UTF-8 sequence
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+        }
+        text = text.substr(0, cut);
+    }
     record r = make_record("", text);
     r.recipient = rcpt;
     r.action = "failed";
