@@ -56,7 +56,7 @@ say "work directory: $work"
 # What exists before, so that only what this script brought is taken away.
 had_file() { [[ -e $1 ]] && echo yes || echo no; }
 had_aliases=$(had_file /etc/aliases) had_mailname=$(had_file /etc/mailname)
-# directories that a purge leaves behind (Courier's queue and run directories)
+# directories that a purge leaves behind (Courier's queue and run directories, Dovecot's and Cyrus's)
 left_dirs=(/var/lib/courier /run/courier /var/lib/dovecot /run/dovecot /var/lib/cyrus /run/cyrus /var/spool/cyrus /var/spool/sieve)
 had_dirs=()
 for d in "${left_dirs[@]}"; do had_dirs+=("$(had_file "$d")"); done
