@@ -41,16 +41,14 @@ cleanup() {
   set +e
   if [[ -n $mta_started ]]; then
     case $mta in
-      postfix) timeout 30 postfix stop >/dev/null 2>&1 ;;
-      cyrus)
+      postfix|postfix-delay|dovecot|cyrus)
+        # the messages still being retried (postfix-delay), Postfix, and the delivering side's
+        # master process (Dovecot's, Cyrus's) by the pid file it wrote in the run's directory
+        [[ $mta == postfix-delay ]] && postsuper -d ALL >/dev/null 2>&1
         timeout 30 postfix stop >/dev/null 2>&1
-        [[ -s $work/cyrus/master.pid ]] && kill "$(cat "$work/cyrus/master.pid")" ;;
-      postfix-delay)
-        postsuper -d ALL >/dev/null 2>&1  # the messages still being retried
-        timeout 30 postfix stop >/dev/null 2>&1 ;;
-      dovecot)
-        timeout 30 postfix stop >/dev/null 2>&1
-        [[ -s $work/dovecot/run/master.pid ]] && kill "$(cat "$work/dovecot/run/master.pid")" ;;
+        for pidfile in "$work/dovecot/run/master.pid" "$work/cyrus/master.pid"; do
+          [[ -s $pidfile ]] && kill "$(cat "$pidfile")"
+        done ;;
       opensmtpd)
         if [[ -s $work/smtpd.pid ]]; then
           pid=$(cat "$work/smtpd.pid"); kill "$pid"
