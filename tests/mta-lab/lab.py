@@ -262,29 +262,18 @@ _exp("cyrus", "quota", "full@lmtp.lab.example", "mailboxfull", "mailbox-full", "
 _exp("cyrus", "sieve-reject", "sieve@lmtp.lab.example", "filtered", "content-filtered", "5.7.1", "550", False)
 _exp("cyrus", "vacation", "away@lmtp.lab.example", "vacation", "not-a-failure", "", "", False)
 
-# Postfix's delay notices ("Delayed Mail (still being retried)", Action delayed): never hard, the
+# The delay notices of Postfix ("Delayed Mail (still being retried)"), Exim ("Warning: message ...
+# delayed N minutes"), Sendmail ("Warning: could not send message for past 1 second", "THIS IS A
+# WARNING MESSAGE ONLY") and Courier ("WARNING: delayed mail."), all Action delayed: never hard, the
 # reason from the reply or the connection error; a refused connection still being retried is what
-# the queue will expire.
-_exp("postfix", "delay-greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
-_exp("postfix", "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
-_exp("postfix", "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.4.1", "", False,
-     also=["networkerror"])
-# Exim's delay warnings ("Warning: message ... delayed N minutes", Action delayed): the server's
-# reply when there was one; a host that refuses connections is not named (Status 4.0.0, no
-# diagnostic): only that the message is still queued.
-_exp("exim", "delay-greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
-_exp("exim", "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
-_exp("exim", "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", "4.0.0", "", False,
-     also=["onhold"])
-# Sendmail's ("Warning: could not send message for past 1 second", "THIS IS A WARNING MESSAGE
-# ONLY") and Courier's ("WARNING: delayed mail."; it says "Network is down" for the refused
-# connection) warnings, Action delayed.
-for _mta, _status in (("sendmail", "4.4.1"), ("courier", "4.0.0")):
+# the queue will expire. Exim names no cause for it (Status 4.0.0, no diagnostic: only that the
+# message is still queued); Courier says "Network is down" (Status 4.0.0).
+for _mta, _status, _also in (("postfix", "4.4.1", "networkerror"), ("exim", "4.0.0", "onhold"),
+                             ("sendmail", "4.4.1", "networkerror"), ("courier", "4.0.0", "networkerror")):
     _exp(_mta, "delay-greylist", "greylist@lab.example", "blocked", "blocklisted", "4.2.0", "450", False)
     _exp(_mta, "delay-mailbox-full", "fulltemp@lab.example", "mailboxfull", "mailbox-full", "4.2.2", "452", False)
     _exp(_mta, "delay-connection-refused", "someone@refused.lab.example", "expired", "connection-failed", _status, "", False,
-         also=["networkerror"])
-
+         also=[_also])
 
 # Beyond the guide's twelve, the same answers from every MTA (each words its report its own way):
 # a refused sender (MAIL FROM), a greeting that refuses the client, one report naming two failed
