@@ -413,6 +413,28 @@ TEST(classify, bare_smtp_lines) {
     EXPECT_EQ(a.classify("550 5.7.1 Message rejected as spam by Content Filtering").reason, "spamdetected");
 }
 
+// qmail's chkuser patch puts one status on replies that mean different things: the words say which.
+TEST(classify, a_reused_status_gives_way_to_words_that_name_another_failure) {
+    const auto& a = shared_analyzer();
+    EXPECT_EQ(a.classify("511 sorry, no mailbox here by that name (#5.1.1 - chkuser)").reason, "userunknown");
+    auto relay = a.classify("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.5.3 - chkuser)");
+    EXPECT_EQ(relay.reason, "norelaying");
+    EXPECT_EQ(relay.status, "5.5.3");
+    EXPECT_EQ(a.classify("511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)").reason, "hostunknown");
+    EXPECT_EQ(a.classify("511 sorry, can't find a valid MX for sender domain (#5.1.1 - chkuser)").reason, "rejected");
+    EXPECT_EQ(a.classify("571 sorry, you are violating our security policies (#5.1.1 - chkuser)").reason, "policyviolation");
+    // A count of recipients stays what the status says.
+    EXPECT_EQ(a.classify("452 4.5.3 Error: too many recipients").reason, "toomanyconn");
+    // qmail refuses a bounce (null sender) addressed to several recipients.
+    EXPECT_EQ(a.classify("550 sorry, I don't accept bounce messages with more than one recipient. Go read RFC2821. (#5.7.1)").reason,
+              "rejected");
+    // qmail's list of refused recipients (badrcptto) is the receiving side's own refusal of that address.
+    EXPECT_EQ(a.classify("553 sorry, mail to that recipient is not accepted (#5.7.1)").reason, "filtered");
+    // GMX names the failed check in its explanation link.
+    EXPECT_EQ(a.classify("554 For explanation visit http://postmaster.gmx.com/en/error-messages?ip=192.0.2.7&c=rdns").reason,
+              "requireptr");
+}
+
 TEST(hardness, four_hundreds_are_never_hard) {
     const auto& a = shared_analyzer();
     auto c = a.classify("450 4.1.1 <x@example.com>: Recipient address rejected: User unknown");

@@ -193,7 +193,9 @@ bool only_a_bare_refusal(std::string_view text) {
 //     fixed maximum message size means too big for any mailbox there; one that says the mailbox's
 //     quota is used up ("maildir has overdrawn his diskspace quota") means the mailbox is full.
 //   x.5.3 ("too many recipients"): a daily or hourly sending limit that ran out is the rate, not
-//     this message's recipient count.
+//     this message's recipient count. qmail's chkuser answers a domain it does not serve with
+//     "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.5.3 - chkuser)": the
+//     relaying refusal, not a recipient count.
 //   x.7.2x (authentication): providers reuse these codes for their own checks (Gmail answers 4.7.23
 //     for a missing PTR record and 4.7.29 for mail not sent over TLS); a reply that names the
 //     check says which one failed.
@@ -201,7 +203,7 @@ bool text_is_more_specific(std::string_view status_reason, std::string_view text
     struct narrower {
         std::string_view status, text;
     };
-    static constexpr narrower table[] = {{"exceedlimit", "mesgtoobig"}, {"exceedlimit", "mailboxfull"}, {"toomanyconn", "speeding"},
+    static constexpr narrower table[] = {{"exceedlimit", "mesgtoobig"}, {"exceedlimit", "mailboxfull"}, {"toomanyconn", "speeding"}, {"toomanyconn", "norelaying"},
                                          {"authfailure", "requireptr"}, {"authfailure", "failedstarttls"}};
     return std::any_of(std::begin(table), std::end(table),
                        [&](const narrower& n) { return n.status == status_reason && n.text == text_reason; });
@@ -254,9 +256,9 @@ verdict classifier::decide(const evidence& ev) const {
     } else if (sm.decisive && sm.reason == "userunknown") {
         // x.1.1 names a bad mailbox, but servers also use it for refusals that are not about the
         // mailbox ("Relaying denied", "mailbox full", "sender rejected"): the text wins for those.
-        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked",  "mailboxfull", "hasmoved",
-                                                              "rejected",   "notaccept", "mailererror", "speeding", "filtered",
-                                                              "mesgtoobig", "exceedlimit"};
+        static constexpr std::string_view not_about_user[] = {"norelaying", "blocked",     "mailboxfull", "hasmoved",   "rejected",
+                                                              "notaccept",  "hostunknown", "mailererror", "speeding",   "filtered",
+                                                              "mesgtoobig", "exceedlimit", "policyviolation"};
         // (A reply that only says "rejected" or "recipient rejected" says nothing against the status.)
         bool other = std::find(std::begin(not_about_user), std::end(not_about_user), text_reason) != std::end(not_about_user) &&
                      text_rule != "filtered.vague.refusal";
