@@ -740,7 +740,32 @@ Status: 5.2.2
     plain.replace(plain.find("From: MAILER-DAEMON@mx.example.org (Mail Delivery System)"), 57, "From: Kim <kim@example.net>");
     plain.replace(plain.find("multipart/report; report-type=delivery-status;"), 46, "multipart/mixed;");
     plain.replace(plain.find("Subject: Undelivered Mail Returned to Sender\nMIME"), 44, "Subject: Our plan for the third quarter");
+    plain.replace(plain.find("Subject: Fwd: Undelivered Mail Returned to Sender"), 49, "Subject: see below");
     EXPECT_EQ(shared_analyzer().analyze(plain).kind, message_kind::not_bounce);
+    // ... and so does an ordinary message forwarded as an attachment.
+    const std::string ordinary_fwd = R"MSG(From: Ivy <ivy@example.org>
+To: team@example.org
+Subject: Fwd: Our plan for the third quarter
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: text/plain
+
+For Monday.
+
+--outer
+Content-Type: message/rfc822
+
+From: Kim <kim@example.net>
+To: ivy@example.org
+Subject: Our plan for the third quarter
+
+Draft attached; the numbers for the second half are not final.
+
+--outer--
+)MSG";
+    EXPECT_EQ(shared_analyzer().analyze(ordinary_fwd).kind, message_kind::not_bounce);
 
     // A plain-text notice from the null sender (no report part, no daemon name) is recognised by
     // its failure subject.
@@ -806,6 +831,43 @@ I am away until 12 March with no access to email. For anything urgent contact ki
     ASSERT_EQ(v.records.size(), 1u);
     EXPECT_EQ(v.records[0].recipient, "lee@example.net");
     EXPECT_EQ(v.records[0].reason, "vacation");
+
+    // A notice known by its body alone (an Amazon SES notification: no daemon name, no failure
+    // word in its subject), attached under "FW:": the forward is what marks it for reading.
+    const std::string ses_fwd = R"MSG(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: FW: AWS Notification Message
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: text/plain
+
+Our sending account got this. Which address failed?
+
+--outer
+Content-Type: message/rfc822
+
+From: AWS Notifications <no-reply@sns.amazonaws.com>
+To: ops@example.org
+Subject: AWS Notification Message
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General","bouncedRecipients":[{"emailAddress":"kim@example.net","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 <kim@example.net>: Recipient address rejected: User unknown in virtual mailbox table"}],"timestamp":"2026-04-09T01:12:03.000Z","feedbackId":"0100018e-lab-000000","reportingMTA":"dsn; a1-2.smtp-out.eu-west-1.amazonses.com"},"mail":{"timestamp":"2026-04-09T01:12:02.000Z","source":"ivy@example.org","sourceIp":"192.0.2.10","messageId":"0100018e-lab-000001","destination":["kim@example.net"]}}
+
+--outer--
+)MSG";
+    auto ses = shared_analyzer().analyze(ses_fwd);
+    ASSERT_EQ(ses.kind, message_kind::bounce);
+    ASSERT_EQ(ses.records.size(), 1u);
+    EXPECT_EQ(ses.records[0].recipient, "kim@example.net");
+    EXPECT_EQ(ses.records[0].reason, "userunknown");
+    // The same notice attached to a message that is no forward stays unread (the originals that
+    // bounces carry are not copied for a second reading).
+    std::string ses_plain = ses_fwd;
+    ses_plain.replace(ses_plain.find("Subject: FW: AWS Notification Message"), 37, "Subject: notes from the call");
+    EXPECT_EQ(shared_analyzer().analyze(ses_plain).kind, message_kind::not_bounce);
 }
 
 TEST(analyzer, a_bounce_forwarded_in_the_body_is_read_from_the_forwarded_part) {

@@ -153,6 +153,18 @@ bool looks_like_report(const header_block& h) {
     return h.has("X-Autoreply") || h.has("X-Autorespond");
 }
 
+// A message a person forwarded (Subject "Fwd: ...", Outlook's "FW: ...", the German "WG:", the
+// French "TR:", the Spanish "RV:", the Chinese and Japanese marks): whatever it carries attached is
+// what they ask about, bounce or not by its own headers.
+bool forwarded_by_a_person(const header_block& h) {
+    std::string_view s = util::trim(h.get("Subject"));
+    if (!s.empty() && s.front() == '[') s.remove_prefix(1);
+    for (std::string_view p : {"fwd:", "fw:", "fwd :", "fw :", "wg:", "tr:", "rv:", "enc:", "doorst:", "vs:", "转发:", "转发：", "轉寄:",
+                               "轉寄：", "転送:", "転送：", "fwd：", "fw："})
+        if (util::istarts_with(s, p)) return true;
+    return false;
+}
+
 struct walker {
     const limits& lim;
     message_view& view;
@@ -173,10 +185,11 @@ struct walker {
         read_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)), view.original_headers, lim, view.warnings);
         // A delivery report forwarded as an attachment (by a person, or by a gateway that wraps
         // the real report): kept whole so that the analyzer can read it when the outer message
-        // names no recipient. Only reports, so ordinary originals are never copied.
+        // names no recipient. Only reports, or what a person forwarded, so the originals that
+        // bounces carry are not copied.
         GMimeObject* top = g_mime_message_get_mime_part(msg);
         std::string top_type = top ? lower_type(g_mime_object_get_content_type(top)) : std::string();
-        if (top_type == "multipart/report" || looks_like_report(view.original_headers)) {
+        if (top_type == "multipart/report" || looks_like_report(view.original_headers) || forwarded_by_a_person(view.headers)) {
             gptr<GMimeStream> mem(g_mime_stream_mem_new());
             g_mime_object_write_to_stream(GMIME_OBJECT(msg), nullptr, mem.get());
             GByteArray* arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
