@@ -304,6 +304,84 @@ To: <kunde@example.com>, <lager@example.net>
     EXPECT_EQ(res.records[1].reason, "mailboxfull");
 }
 
+// Where the reply line is translated too, the quoted reply under the recipient's address is still
+// the server's own words: German, Japanese, and Exchange 2010's "#550 ... ##" under a display name.
+TEST(MtaProvider, ExchangeReportWithTheReplyLineTranslated) {
+    auto de = run(R"(From: Microsoft Outlook <postmaster@firma.example.de>
+To: absender@firma.example.de
+Subject: Unzustellbar: Angebot
+Content-Type: text/plain; charset="utf-8"
+
+Die Nachricht konnte nicht an folgende Empfänger oder Gruppen übermittelt werden:
+
+kunde@example.com
+Die eingegebene E-Mail-Adresse wurde nicht gefunden.
+
+Diagnoseinformationen für Administratoren:
+
+Generierender Server: EX01.firma.example.de
+
+kunde@example.com
+Remoteserver hat '550 5.1.1 <kunde@example.com>: Recipient address rejected: User unknown in local recipient table' zurückgegeben
+
+Ursprüngliche Nachrichtenkopfzeilen:
+
+To: <kunde@example.com>
+)");
+    ASSERT_EQ(de.records.size(), 1u);
+    EXPECT_EQ(de.records[0].recipient, "kunde@example.com");
+    EXPECT_EQ(de.records[0].reply_code, "550");
+    EXPECT_EQ(de.records[0].status, "5.1.1");
+    EXPECT_EQ(de.records[0].reason, "userunknown");
+    EXPECT_EQ(de.records[0].diagnostic, "550 5.1.1 <kunde@example.com>: Recipient address rejected: User unknown in local recipient table");
+
+    auto ja = run(R"(From: Microsoft Outlook <postmaster@example.co.jp>
+To: sender@example.co.jp
+Subject: =?utf-8?B?5Yiw6YGU5LiN6IO9OiDopovnqY0=?=
+Content-Type: text/plain; charset="utf-8"
+
+次の受信者またはグループへの配信に失敗しました:
+
+user@example.ne.jp
+受信者のメールボックスがいっぱいです。
+
+管理者向けの診断情報:
+
+生成元サーバー: mail.example.co.jp
+
+user@example.ne.jp
+リモート サーバーから '452 4.2.2 <user@example.ne.jp>: Mailbox full' が返されました
+)");
+    ASSERT_EQ(ja.records.size(), 1u);
+    EXPECT_EQ(ja.records[0].recipient, "user@example.ne.jp");
+    EXPECT_EQ(ja.records[0].reply_code, "452");
+    EXPECT_EQ(ja.records[0].reason, "mailboxfull");
+    EXPECT_FALSE(ja.records[0].hard);
+
+    auto old = run(R"(From: Systemadministrator <postmaster@example.de>
+To: absender@example.de
+Subject: Unzustellbar: Angebot
+Content-Type: text/plain; charset="utf-8"
+
+Fehler bei der Zustellung an folgende Empfänger oder Gruppen:
+
+Kim Lee
+Die E-Mail-Adresse wurde im E-Mail-System des Empfängers nicht gefunden.
+
+Diagnoseinformationen für Administratoren:
+
+Generierender Server: EXCH01.example.local
+
+kim.lee@example.de
+#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##
+)");
+    ASSERT_EQ(old.records.size(), 1u);
+    EXPECT_EQ(old.records[0].recipient, "kim.lee@example.de");
+    EXPECT_EQ(old.records[0].status, "5.1.1");
+    EXPECT_EQ(old.records[0].reason, "userunknown");
+    EXPECT_EQ(old.records[0].rule, "microsoft-recipient-not-found");
+}
+
 constexpr std::string_view exchange2003 = R"(From: System Administrator <postmaster@example.com>
 To: sender@example.org
 Subject: Undeliverable: hello

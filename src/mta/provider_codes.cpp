@@ -629,10 +629,62 @@ bool is_classic_microsoft_ndr(std::string_view text) {
     return contains_any(text, {"Delivery has failed to these recipients or groups:", "Diagnostic information for administrators:"});
 }
 
-// A report in the sender's language ("Informations de diagnostic pour les administrateurs :")
-// keeps the server's reply line in English.
+// The server's reply quoted in a line of the sender's language: "Remoteserver hat '550 5.1.1 ...'
+// zurückgegeben", "Le serveur distant a retourné '552 5.2.2 ...'", "リモート サーバーから '550 ...'
+// が返されました". Exchange never rewrites the reply itself (always US-ASCII), so the quote that
+// opens right before a reply code, up to the last closing quote of the line, is the reply.
+std::string quoted_reply(std::string_view t) {
+    static constexpr std::string_view opens[] = {"'", "\"", "\u2018", "\u201c", "\u00ab", "\u300c"};
+    static constexpr std::string_view closes[] = {"'", "\"", "\u2019", "\u201d", "\u00bb", "\u300d"};
+    for (std::size_t q = 0; q < std::size(opens); ++q) {
+        for (std::size_t at = t.find(opens[q]); at != std::string_view::npos; at = t.find(opens[q], at + 1)) {
+            std::string_view r = t.substr(at + opens[q].size());
+            std::size_t skip = 0;
+            if (!r.empty() && r.front() == '<') skip = 1;  // "'<#5.0.0 smtp; 550 ...>'"
+            std::string_view in = r.substr(skip);
+            bool code = in.size() > 4 && (in[0] == '2' || in[0] == '4' || in[0] == '5') && util::is_digit(in[1]) && util::is_digit(in[2]) &&
+                        (in[3] == ' ' || in[3] == '-');
+            bool typed = in.size() > 6 && in[0] == '#' && (in[1] == '4' || in[1] == '5') && in[2] == '.';
+            if (!code && !typed) continue;
+            std::size_t end = r.rfind(closes[q]);
+            if (end == std::string_view::npos || end == 0) continue;
+            std::string out = "Remote Server returned '";
+            out.append(r.substr(0, end));
+            out += '\'';
+            return out;
+        }
+    }
+    return {};
+}
+
+bool is_lone_address(std::string_view line) {
+    std::string_view t = util::trim(line);
+    return !t.empty() && t.find(' ') == std::string_view::npos && t.find('@') != std::string_view::npos && !util::clean_address(t).empty();
+}
+
+// Where a server's reply stands under a recipient's address line, in whatever language the rest
+// of the report speaks: "Remote Server returned '...'", its translations, or Exchange 2007/2010's
+// "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##". npos when there is none.
+std::size_t reply_under_an_address(std::string_view text) {
+    bool after_address = false;
+    for (std::string_view l : util::lines(text)) {
+        std::size_t at = static_cast<std::size_t>(l.data() - text.data());
+        std::string_view t = util::trim(l);
+        if (t.empty()) continue;
+        if (after_address) {
+            if (util::istarts_with(t, "Remote Server returned '") || !quoted_reply(t).empty()) return at;
+            if (t.front() == '#' && t.size() > 4 && util::is_digit(t[1]) && t.find("##") != std::string_view::npos) return at;
+        }
+        after_address = is_lone_address(t);
+    }
+    return std::string_view::npos;
+}
+
+// A report in the sender's language ("Informations de diagnostic pour les administrateurs :"):
+// the reply under a recipient's address says what it is.
 bool has_remote_server_reply(std::string_view text) {
-    return find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos;
+    return find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos ||
+           reply_under_an_address(text) != std::string_view::npos;
 }
 
 }  // namespace
@@ -674,6 +726,7 @@ std::string ms_reply(std::string_view line) {
         }
         return util::squeeze(t);
     }
+    if (std::string q = quoted_reply(t); !q.empty() && !util::istarts_with(t, "Remote Server returned")) return ms_reply(q);
     if (!t.empty() && t.front() == '#' && t.size() > 4 && util::is_digit(t[1])) {
         t.remove_prefix(1);
         std::size_t hh = t.find("##");
@@ -704,6 +757,7 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
         // In the sender's language: the administrators' section starts at the address line
         // before the first "Remote Server returned" line and ends at the original's headers.
         std::size_t reply_at = find_marker_line(text, {"Remote Server returned '"});
+        if (reply_at == std::string_view::npos) reply_at = reply_under_an_address(text);
         if (reply_at == std::string_view::npos) return false;
         diag_at = reply_at;
         std::vector<std::string_view> before = util::lines(text.substr(0, reply_at));
