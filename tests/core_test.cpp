@@ -411,6 +411,8 @@ TEST(classify, bare_smtp_lines) {
     EXPECT_EQ(a.classify("554 5.7.26 <a@example.com> Rejected").reason, "authfailure");
     // ... and with real words, the words decide.
     EXPECT_EQ(a.classify("550 5.7.1 Message rejected as spam by Content Filtering").reason, "spamdetected");
+    // hMailServer's words for a domain with no mail server.
+    EXPECT_EQ(a.classify("Error Description: No mail servers appear to exists for the recipients address.").reason, "hostunknown");
 }
 
 // qmail's chkuser patch puts one status on replies that mean different things: the words say which.

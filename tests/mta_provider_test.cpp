@@ -382,6 +382,38 @@ kim.lee@example.de
     EXPECT_EQ(old.records[0].rule, "microsoft-recipient-not-found");
 }
 
+// Exchange 2007/2010 puts the remote host before the reply it quotes.
+TEST(MtaProvider, ExchangeNamesTheRemoteHostBeforeTheReply) {
+    auto res = run(R"(From: Microsoft Exchange <postmaster@example.com>
+To: sender@example.com
+Subject: Undeliverable: Quote
+Content-Type: text/plain; charset="us-ascii"
+
+Delivery has failed to these recipients or groups:
+
+Kim Lee (kim@example.net)
+The e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message.
+
+Diagnostic information for administrators:
+
+Generating server: EXCH01.example.local
+
+kim@example.net
+mx.example.net #550 5.1.1 <kim@example.net>... User unknown ##
+
+Original message headers:
+
+From: Sender <sender@example.com>
+)");
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].recipient, "kim@example.net");
+    EXPECT_EQ(res.records[0].remote_mta, "mx.example.net");
+    EXPECT_EQ(res.records[0].diagnostic, "550 5.1.1 <kim@example.net>... User unknown");
+    EXPECT_EQ(res.records[0].reply_code, "550");
+    EXPECT_EQ(res.records[0].reason, "userunknown");
+    EXPECT_TRUE(res.records[0].hard);
+}
+
 constexpr std::string_view exchange2003 = R"(From: System Administrator <postmaster@example.com>
 To: sender@example.org
 Subject: Undeliverable: hello

@@ -662,6 +662,17 @@ bool is_lone_address(std::string_view line) {
     return !t.empty() && t.find(' ') == std::string_view::npos && t.find('@') != std::string_view::npos && !util::clean_address(t).empty();
 }
 
+// Exchange 2007/2010 names the remote host before the reply it quotes:
+// "mx.example.net #550 5.1.1 <user@example.net>... User unknown ##" -> "mx.example.net".
+std::string_view host_before_hash(std::string_view t) {
+    std::size_t sp = t.find(" #");
+    if (sp == std::string_view::npos || sp == 0 || sp + 3 >= t.size() || !util::is_digit(t[sp + 2])) return {};
+    std::string_view host = t.substr(0, sp);
+    if (host.find_first_of(" \t@") != std::string_view::npos || host.find('.') == std::string_view::npos) return {};
+    if (t.find("##", sp + 2) == std::string_view::npos) return {};
+    return host;
+}
+
 // Where a server's reply stands under a recipient's address line, in whatever language the rest
 // of the report speaks: "Remote Server returned '...'", its translations, or Exchange 2007/2010's
 // "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##". npos when there is none.
@@ -674,6 +685,7 @@ std::size_t reply_under_an_address(std::string_view text) {
         if (after_address) {
             if (util::istarts_with(t, "Remote Server returned '") || !quoted_reply(t).empty()) return at;
             if (t.front() == '#' && t.size() > 4 && util::is_digit(t[1]) && t.find("##") != std::string_view::npos) return at;
+            if (!host_before_hash(t).empty()) return at;
         }
         after_address = is_lone_address(t);
     }
@@ -727,6 +739,7 @@ std::string ms_reply(std::string_view line) {
         return util::squeeze(t);
     }
     if (std::string q = quoted_reply(t); !q.empty() && !util::istarts_with(t, "Remote Server returned")) return ms_reply(q);
+    if (std::string_view host = host_before_hash(t); !host.empty()) t.remove_prefix(host.size() + 1);
     if (!t.empty() && t.front() == '#' && t.size() > 4 && util::is_digit(t[1])) {
         t.remove_prefix(1);
         std::size_t hh = t.find("##");
@@ -781,6 +794,7 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
             if (t.empty() || util::istarts_with(t, "Generating server") || util::istarts_with(t, "Diagnostic information")) continue;
             std::string reply = ms_reply(t);
             if (!reply.empty()) {
+                if (cur && cur->remote_mta.empty()) cur->remote_mta = util::ascii_lower(host_before_hash(t));
                 if (cur && cur->diagnostic.empty()) cur->diagnostic = reply;
                 if (!cur) unattached = reply;  // the last attempt's words are the most specific
                 continue;
