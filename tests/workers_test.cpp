@@ -123,15 +123,15 @@ TEST(cli, an_eml_file_that_is_an_mbox_export_is_split_but_a_quoted_copy_is_not) 
     EXPECT_EQ(out.find("quoted.eml#"), std::string::npos) << out;
 }
 
-// `ricochet explain --format json` with `text` on its standard input, as a user pipes a paste in.
-std::string explain_from_stdin(const char* text, const char* file_name, const std::string& args = "") {
+// `ricochet explain --format json` (or `format`) with `text` on its standard input, as a user pipes a paste in.
+std::string explain_from_stdin(const char* text, const char* file_name, const std::string& args = "", const std::string& format = "json") {
     const std::string path = ::testing::TempDir() + file_name;
     {
         std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
         if (!f) return "cannot write " + path;
         std::fputs(text, f.get());
     }
-    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format json" + args + " < " + path + " 2>&1";
+    std::string cmd = std::string(RICOCHET_BINARY) + " explain --format " + format + args + " < " + path + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
     std::string out;
     std::array<char, 65536> buf{};
@@ -155,6 +155,13 @@ TEST(cli, explain_reads_a_pasted_bounce_body_without_headers) {
     EXPECT_NE(out.find("\"reason\": \"mailboxfull\""), std::string::npos) << out;
     EXPECT_NE(out.find("\"smtp_command\": \"RCPT\""), std::string::npos) << out;
     EXPECT_NE(out.find("without headers"), std::string::npos) << out;
+
+    // The view for a person names who failed first, and the status it read from the text is not
+    // called inferred.
+    const std::string text = explain_from_stdin(body, "pasted_body_text.txt", "", "text");
+    EXPECT_EQ(text.rfind("recipient:  ana@example.org\n", 0), 0u) << text;
+    EXPECT_NE(text.find("status:     5.2.2\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("(inferred)"), std::string::npos) << text;
 }
 
 TEST(cli, explain_a_pasted_body_that_opens_with_a_sentence_ending_in_a_colon) {

@@ -304,6 +304,8 @@ std::string without_quote_marks(std::string text) {
     return text;
 }
 
+constexpr std::string_view status_inferred_warning = "status inferred from the reason: the text has no enhanced status code";
+
 int run_explain(const std::vector<std::string>& words, const std::string& format, const std::string& lang_name) {
     std::string text;
     for (const auto& w : words) {
@@ -357,7 +359,7 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
         r.reply_code = c.reply_code;
         r.smtp_command = c.smtp_command;
         r.diagnostic = text.substr(0, 4096);
-        if (c.status_inferred) r.warnings.push_back("status inferred from the reason: the text has no enhanced status code");
+        if (c.status_inferred) r.warnings.push_back(std::string(status_inferred_warning));
         recs.push_back(std::move(r));
     }
     io::output_options o;
@@ -370,15 +372,18 @@ int run_explain(const std::vector<std::string>& words, const std::string& format
             explanation e = explain(r, lang);
             // The summary lines in the chosen language; the values are the taxonomy's names.
             struct labels {
-                const char *reason, *category, *hard, *yes, *no, *status, *inferred, *reply, *rule;
+                const char *recipient, *reason, *category, *hard, *yes, *no, *status, *inferred, *reply, *rule;
             };
-            static constexpr labels en{"reason:     ", "category:   ", "hard:       ", "yes (permanent)", "no (temporary or fixable)",
+            static constexpr labels en{"recipient:  ", "reason:     ", "category:   ", "hard:       ", "yes (permanent)", "no (temporary or fixable)",
                                        "status:     ", " (inferred)", "reply code: ", "rule:       "};
-            static constexpr labels cn{"原因：", "类别：", "硬退信：", "是（永久）", "否（暂时或可修复）", "状态码：", "（推断）", "应答码：", "规则："};
-            static constexpr labels tw{"原因：", "類別：", "硬退信：", "是（永久）", "否（暫時或可修復）", "狀態碼：", "（推斷）", "回應碼：", "規則："};
+            static constexpr labels cn{"收件人：", "原因：", "类别：", "硬退信：", "是（永久）", "否（暂时或可修复）", "状态码：", "（推断）", "应答码：", "规则："};
+            static constexpr labels tw{"收件者：", "原因：", "類別：", "硬退信：", "是（永久）", "否（暫時或可修復）", "狀態碼：", "（推斷）", "回應碼：", "規則："};
             const labels& l = lang == language::zh_cn ? cn : lang == language::zh_tw ? tw : en;
+            const bool inferred = std::find(r.warnings.begin(), r.warnings.end(), status_inferred_warning) != r.warnings.end();
+            // A pasted bounce names who failed; a bare reply line may not.
+            if (!r.recipient.empty()) std::printf("%s%s\n", l.recipient, r.recipient.c_str());
             std::printf("%s%s\n%s%s\n%s%s\n%s%s%s\n%s%s\n%s%s\n", l.reason, r.reason.c_str(), l.category, r.category.c_str(), l.hard,
-                        r.hard ? l.yes : l.no, l.status, r.status.empty() ? "-" : r.status.c_str(), r.warnings.empty() ? "" : l.inferred,
+                        r.hard ? l.yes : l.no, l.status, r.status.empty() ? "-" : r.status.c_str(), inferred ? l.inferred : "",
                         l.reply, r.reply_code.empty() ? "-" : r.reply_code.c_str(), l.rule, r.rule.c_str());
             std::printf("\n%s\n", render_explanation(e, lang).c_str());
         }
