@@ -380,6 +380,19 @@ kim.lee@example.de
     EXPECT_EQ(old.records[0].status, "5.1.1");
     EXPECT_EQ(old.records[0].reason, "userunknown");
     EXPECT_EQ(old.records[0].rule, "microsoft-recipient-not-found");
+
+    // A person quoting a reply under an address in their own message is no report.
+    auto person = run(R"(From: Ivy <ivy@example.org>
+To: helpdesk@example.org
+Subject: mail to Kim keeps failing
+
+I tried again this morning. The address:
+
+kim@example.net
+'550 5.1.1 user unknown' is what the server said, but she says the account works.
+)");
+    EXPECT_EQ(person.kind, ricochet::message_kind::not_bounce);
+    EXPECT_TRUE(person.records.empty());
 }
 
 // Exchange 2007/2010 puts the remote host before the reply it quotes.

@@ -53,6 +53,10 @@ std::string_view line_value(std::string_view text, std::string_view name);
 /// True when any of `needles` occurs in text (case-insensitive).
 bool contains_any(std::string_view text, std::initializer_list<std::string_view> needles);
 
+// The message comes from a mail system (a daemon or postmaster address, the null reverse-path, an
+// automatic message with a delivery-failure subject), not from a person (mta/generic.cpp).
+bool from_mail_system(const context& ctx);
+
 /// A mail system's fixed phrase (or code) and the reason and rule it names.
 struct phrase_rule {
     std::string_view phrase, reason, rule;

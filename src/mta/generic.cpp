@@ -25,7 +25,7 @@ bool bounce_subject(std::string_view s) {
                             "not delivered", "delivery problem", "mail system error", "nondeliverable", "non-deliverable",
                             "non remis", "unzustellbar", "returned to sender", "message delivery", "delivery notification",
                             "rejected", "bounce", "warning: could not send", "mail failure", "failed delivery",
-                            "未送達", "不能送達", "送信できません", "退信", "投递失败", "系统退信", "邮件投递", "発信失敗",
+                            "未送達", "不能送達", "送信できません", "配信不能", "到達不能", "退信", "投递失败", "系统退信", "邮件投递", "発信失敗",
                             "delayed mail", "delivery delay", "error sending", "undeliverable", "non-delivery", "delivery warning"});
 }
 
@@ -34,7 +34,8 @@ bool mail_system_local_part(std::string_view local) {
     for (std::string_view d : {"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "mdaemon",
                                "mail.daemon", "double-bounce", "post_master"})
         if (util::iequals(local, d)) return true;
-    return false;
+    // Exchange's own sender: "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com".
+    return util::istarts_with(local, "microsoftexchange");
 }
 
 std::string_view local_part(std::string_view address) { return address.substr(0, address.find('@')); }
@@ -143,6 +144,8 @@ bool refusal_words(std::string_view text) {
                                                      "no such user", "mailbox unavailable", "undeliverable"});
 }
 
+}  // namespace
+
 // The message comes from a mail system, not a person or a newsletter: a daemon or postmaster
 // address, the null reverse-path, or a message whose subject says delivery failed and that is
 // automatic or written in a delivery report's fixed words. A display name alone ("Mail Delivery
@@ -158,7 +161,7 @@ bool from_mail_system(const context& ctx) {
             return true;
         std::string_view text = before_original(ctx.body);  // looked up once for both word lists
         return refusal_words(text) ||
-               contains_any(text, {"delivery", "deliver", "recipient", "transcript", "smtp", "mailbox", "配送", "送信",
+               contains_any(text, {"delivery", "deliver", "recipient", "transcript", "smtp", "mailbox", "配送", "配信", "送信",
                                                         "投递", "退信", "zugestellt", "remis", "entregar", "consegna"});
     }
     // "From: <>", "From: MAILER-DAEMON", "From: System Administrator"; no From at all only on a
@@ -188,6 +191,8 @@ bool from_mail_system(const context& ctx) {
     // Administrator"): a failure subject and the fixed wording of a delivery report together.
     return report_words(before_original(ctx.body));
 }
+
+namespace {
 
 bool parse(const context& ctx, std::vector<record>& out) {
     if (!from_mail_system(ctx)) return false;

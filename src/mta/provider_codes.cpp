@@ -676,12 +676,24 @@ std::string_view host_before_hash(std::string_view t) {
 // Where a server's reply stands under a recipient's address line, in whatever language the rest
 // of the report speaks: "Remote Server returned '...'", its translations, or Exchange 2007/2010's
 // "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##". npos when there is none.
+// The reply must follow the administrators' section's first line, "Generating server: <host>" in
+// any language (a label, a colon, one host name), as a person's message quoting a reply has none.
 std::size_t reply_under_an_address(std::string_view text) {
-    bool after_address = false;
+    bool after_address = false, generating_server = false;
     for (std::string_view l : util::lines(text)) {
         std::size_t at = static_cast<std::size_t>(l.data() - text.data());
         std::string_view t = util::trim(l);
         if (t.empty()) continue;
+        if (!generating_server) {
+            std::size_t colon = t.find(": ");
+            std::size_t wide = t.find("\uff1a");  // a full-width colon
+            std::string_view host = colon != std::string_view::npos ? util::trim(t.substr(colon + 2))
+                                    : wide != std::string_view::npos ? util::trim(t.substr(wide + 3))
+                                                                     : std::string_view();
+            generating_server = !host.empty() && host.find_first_of(" \t@") == std::string_view::npos &&
+                                host.find('.') != std::string_view::npos && (colon == std::string_view::npos || colon < 60);
+            continue;
+        }
         if (after_address) {
             if (util::istarts_with(t, "Remote Server returned '") || !quoted_reply(t).empty()) return at;
             if (t.front() == '#' && t.size() > 4 && util::is_digit(t[1]) && t.find("##") != std::string_view::npos) return at;
@@ -770,7 +782,11 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
         // In the sender's language: the administrators' section starts at the address line
         // before the first "Remote Server returned" line and ends at the original's headers.
         std::size_t reply_at = find_marker_line(text, {"Remote Server returned '"});
-        if (reply_at == std::string_view::npos) reply_at = reply_under_an_address(text);
+        if (reply_at == std::string_view::npos) {
+            // Nothing in English at all: only a mail system's message is read this way.
+            if (!from_mail_system(ctx)) return false;
+            reply_at = reply_under_an_address(text);
+        }
         if (reply_at == std::string_view::npos) return false;
         diag_at = reply_at;
         std::vector<std::string_view> before = util::lines(text.substr(0, reply_at));
