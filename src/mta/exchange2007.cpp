@@ -23,7 +23,7 @@ namespace ricochet::mta {
 namespace {
 
 bool parse(const context& ctx, std::vector<record>& out) {
-    if (!ctx.msg.delivery_status.empty() || !is_microsoft_ndr(ctx.body)) return false;
+    if (!ctx.msg.delivery_status.empty() || !is_microsoft_ndr(ctx)) return false;
     std::size_t first = out.size();
     if (!parse_microsoft_ndr(ctx, out)) return false;
     for (std::size_t i = first; i < out.size(); ++i) {

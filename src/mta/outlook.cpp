@@ -23,7 +23,7 @@ namespace ricochet::mta {
 namespace {
 
 bool parse(const context& ctx, std::vector<record>& out) {
-    if (!ctx.msg.delivery_status.empty() || !is_microsoft_ndr(ctx.body)) return false;
+    if (!ctx.msg.delivery_status.empty() || !is_microsoft_ndr(ctx)) return false;
     std::string_view gen = line_value(ctx.body, "Generating server");
     bool consumer = contains_any(ctx.from, {"@hotmail.", "@outlook.", "@live.", "@msn.com"}) || util::icontains(gen, "hotmail");
     if (!consumer) return false;

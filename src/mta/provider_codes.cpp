@@ -679,6 +679,28 @@ std::string_view host_before_hash(std::string_view t) {
 // The reply must follow the administrators' section's first line, "Generating server: <host>" in
 // any language (a label, a colon, one host name), as a person's message quoting a reply has none.
 std::size_t reply_under_an_address(std::string_view text) {
+    // Every mail system's message that no earlier format claimed comes through here (three
+    // times: Exchange, Office 365, Outlook.com): one pass over the bytes first, for a quote
+    // opening on a reply code or a "##" ending a line, before any line is looked at.
+    auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u; };
+    // "550 ", "550-", "<#5.", "<550 " right after the quote.
+    auto reply_starts = [&](std::size_t i) {
+        if (byte(i) == '<') ++i;
+        unsigned n = byte(i);
+        if (n == '#') return byte(i + 1) == '4' || byte(i + 1) == '5';
+        return (n == '2' || n == '4' || n == '5') && util::is_digit(static_cast<char>(byte(i + 1))) &&
+               util::is_digit(static_cast<char>(byte(i + 2))) && (byte(i + 3) == ' ' || byte(i + 3) == '-');
+    };
+    bool maybe = false;
+    for (std::size_t i = 0; i + 1 < text.size() && !maybe; ++i) {
+        const unsigned c = byte(i);
+        if (c == '\'' || c == '"') maybe = reply_starts(i + 1);
+        else if (c == '#') maybe = byte(i + 1) == '#' && (byte(i + 2) == 0 || byte(i + 2) == '\n' || byte(i + 2) == '\r');  // "... ##" ends its line
+        else if (c == 0xC2) maybe = byte(i + 1) == 0xAB && reply_starts(i + 2);  // «
+        else if (c == 0xE2) maybe = byte(i + 1) == 0x80 && (byte(i + 2) == 0x98 || byte(i + 2) == 0x9C) && reply_starts(i + 3);  // ‘ “
+        else if (c == 0xE3) maybe = byte(i + 1) == 0x80 && byte(i + 2) == 0x8C && reply_starts(i + 3);  // 「
+    }
+    if (!maybe) return std::string_view::npos;
     bool after_address = false, generating_server = false;
     for (std::string_view l : util::lines(text)) {
         std::size_t at = static_cast<std::size_t>(l.data() - text.data());
@@ -704,17 +726,23 @@ std::size_t reply_under_an_address(std::string_view text) {
     return std::string_view::npos;
 }
 
-// A report in the sender's language ("Informations de diagnostic pour les administrateurs :"):
-// the reply under a recipient's address says what it is.
+// A report in the sender's language ("Informations de diagnostic pour les administrateurs :")
+// that keeps the server's reply line in English.
 bool has_remote_server_reply(std::string_view text) {
-    return find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos ||
-           reply_under_an_address(text) != std::string_view::npos;
+    return find_marker_line(text, {"Remote Server returned '"}) != std::string_view::npos;
+}
+
+// One with no English marker at all: only a mail system's message, with a reply under an address.
+bool is_translated_microsoft_ndr(const context& ctx) {
+    return from_mail_system(ctx) && reply_under_an_address(ctx.body) != std::string_view::npos;
 }
 
 }  // namespace
 
-bool is_microsoft_ndr(std::string_view text) {
-    return is_classic_microsoft_ndr(text) || is_modern_microsoft_ndr(text) || has_remote_server_reply(text);
+bool is_microsoft_ndr(const context& ctx) {
+    std::string_view text = ctx.body;
+    return is_classic_microsoft_ndr(text) || is_modern_microsoft_ndr(text) || has_remote_server_reply(text) ||
+           is_translated_microsoft_ndr(ctx);
 }
 
 namespace {
@@ -767,7 +795,7 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
     std::string_view text = ctx.body;
     if (!is_classic_microsoft_ndr(text)) {
         if (is_modern_microsoft_ndr(text)) return parse_modern_microsoft_ndr(ctx, out);
-        if (!has_remote_server_reply(text)) return false;
+        if (!has_remote_server_reply(text) && !is_translated_microsoft_ndr(ctx)) return false;
     }
     std::size_t stop = find_marker_line(text, {"Original message headers:", "Original Message Headers", "------ Original"});
     if (stop != std::string_view::npos) text = text.substr(0, stop);
@@ -782,11 +810,7 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out) {
         // In the sender's language: the administrators' section starts at the address line
         // before the first "Remote Server returned" line and ends at the original's headers.
         std::size_t reply_at = find_marker_line(text, {"Remote Server returned '"});
-        if (reply_at == std::string_view::npos) {
-            // Nothing in English at all: only a mail system's message is read this way.
-            if (!from_mail_system(ctx)) return false;
-            reply_at = reply_under_an_address(text);
-        }
+        if (reply_at == std::string_view::npos) reply_at = reply_under_an_address(text);
         if (reply_at == std::string_view::npos) return false;
         diag_at = reply_at;
         std::vector<std::string_view> before = util::lines(text.substr(0, reply_at));

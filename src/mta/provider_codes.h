@@ -34,7 +34,8 @@ bool parse_microsoft_ndr(const context& ctx, std::vector<record>& out);
 /// Sets the reason of records [first, end) from Microsoft's own codes where they are specific.
 void apply_microsoft_codes(std::vector<record>& out, std::size_t first);
 
-/// True when the text looks like a Microsoft NDR (the fixed phrases above).
-bool is_microsoft_ndr(std::string_view text);
+/// True when the message looks like a Microsoft NDR: the fixed phrases above, or, in the sender's
+/// language, a mail system's message with a server reply quoted under a recipient's address.
+bool is_microsoft_ndr(const context& ctx);
 
 }  // namespace ricochet::mta
