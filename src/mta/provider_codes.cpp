@@ -633,25 +633,20 @@ bool is_classic_microsoft_ndr(std::string_view text) {
 // zurückgegeben", "Le serveur distant a retourné '552 5.2.2 ...'", "リモート サーバーから '550 ...'
 // が返されました". Exchange never rewrites the reply itself (always US-ASCII), so the quote that
 // opens right before a reply code, up to the last closing quote of the line, is the reply.
-std::string quoted_reply(std::string_view t) {
+std::string_view quoted_reply(std::string_view t) {
     static constexpr std::string_view opens[] = {"'", "\"", "\u2018", "\u201c", "\u00ab", "\u300c"};
     static constexpr std::string_view closes[] = {"'", "\"", "\u2019", "\u201d", "\u00bb", "\u300d"};
     for (std::size_t q = 0; q < std::size(opens); ++q) {
         for (std::size_t at = t.find(opens[q]); at != std::string_view::npos; at = t.find(opens[q], at + 1)) {
             std::string_view r = t.substr(at + opens[q].size());
-            std::size_t skip = 0;
-            if (!r.empty() && r.front() == '<') skip = 1;  // "'<#5.0.0 smtp; 550 ...>'"
-            std::string_view in = r.substr(skip);
+            std::string_view in = !r.empty() && r.front() == '<' ? r.substr(1) : r;  // "'<#5.0.0 smtp; 550 ...>'"
             bool code = in.size() > 4 && (in[0] == '2' || in[0] == '4' || in[0] == '5') && util::is_digit(in[1]) && util::is_digit(in[2]) &&
                         (in[3] == ' ' || in[3] == '-');
             bool typed = in.size() > 6 && in[0] == '#' && (in[1] == '4' || in[1] == '5') && in[2] == '.';
             if (!code && !typed) continue;
             std::size_t end = r.rfind(closes[q]);
             if (end == std::string_view::npos || end == 0) continue;
-            std::string out = "Remote Server returned '";
-            out.append(r.substr(0, end));
-            out += '\'';
-            return out;
+            return r.substr(0, end);
         }
     }
     return {};
@@ -762,23 +757,27 @@ std::string ms_reply(std::string_view line) {
             return util::squeeze(r);
         }
     }
+    // The quoted reply, bare or wrapped as "<#5.0.0 smtp; 550 ...>": the status, then the typed reply.
+    auto unwrap = [](std::string_view r) {
+        if (!r.empty() && r.front() == '<') {
+            r.remove_prefix(1);
+            if (!r.empty() && r.back() == '>') r.remove_suffix(1);
+            r = util::trim(r);
+            if (!r.empty() && r.front() == '#') {
+                std::size_t semi = r.find(';');
+                if (semi != std::string_view::npos) r = util::trim(r.substr(semi + 1));
+            }
+        }
+        return util::squeeze(r);
+    };
     if (util::istarts_with(t, "Remote Server returned")) {
         t = util::trim(t.substr(22));
         if (!t.empty() && t.front() == '\'') t.remove_prefix(1);
         if (!t.empty() && t.back() == '\'') t.remove_suffix(1);
-        if (!t.empty() && t.front() == '<') {
-            t.remove_prefix(1);
-            if (!t.empty() && t.back() == '>') t.remove_suffix(1);
-            t = util::trim(t);
-            if (!t.empty() && t.front() == '#') {
-                // "#5.0.0 smtp; 550 ..." : the status, then the typed reply.
-                std::size_t semi = t.find(';');
-                if (semi != std::string_view::npos) t = util::trim(t.substr(semi + 1));
-            }
-        }
-        return util::squeeze(t);
+        return unwrap(t);
     }
-    if (std::string q = quoted_reply(t); !q.empty() && !util::istarts_with(t, "Remote Server returned")) return ms_reply(q);
+    // The same line in the sender's language.
+    if (std::string_view q = quoted_reply(t); !q.empty()) return unwrap(q);
     if (std::string_view host = host_before_hash(t); !host.empty()) t.remove_prefix(host.size() + 1);
     if (!t.empty() && t.front() == '#' && t.size() > 4 && util::is_digit(t[1])) {
         t.remove_prefix(1);
